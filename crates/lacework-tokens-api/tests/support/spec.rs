@@ -1,0 +1,160 @@
+//! The spec as test data: its operations, its examples, and its schemas as JSON Schema
+//! validators, so that tests can check any JSON against what the spec promises.
+//!
+//! OpenAPI 3.0 schemas are almost JSON Schema; the differences this spec uses are handled in
+//! [`to_json_schema`] (`nullable`, and the `example` keyword).
+
+use std::sync::LazyLock;
+
+use serde_json::{Map, Value, json};
+
+/// The spec, parsed once.
+pub static SPEC: LazyLock<Value> = LazyLock::new(|| {
+    let path = concat!(env!("CARGO_MANIFEST_DIR"), "/spec/lacework-tokens.yaml");
+    let text = std::fs::read_to_string(path).expect("the spec is readable");
+    serde_norway::from_str(&text).expect("the spec is valid YAML")
+});
+
+const METHODS: [&str; 8] = [
+    "get", "put", "post", "delete", "options", "head", "patch", "trace",
+];
+
+/// Every operation as (path, method, operation object).
+pub fn operations() -> Vec<(&'static str, &'static str, &'static Value)> {
+    let paths = SPEC["paths"].as_object().expect("paths is a map");
+    paths
+        .iter()
+        .flat_map(|(path, item)| {
+            METHODS
+                .iter()
+                .filter_map(move |method| item.get(*method).map(|op| (path.as_str(), *method, op)))
+        })
+        .collect()
+}
+
+/// Every operationId, sorted.
+pub fn operation_ids() -> Vec<&'static str> {
+    let mut ids: Vec<&str> = operations()
+        .iter()
+        .map(|(_, _, op)| op["operationId"].as_str().unwrap())
+        .collect();
+    ids.sort_unstable();
+    ids
+}
+
+/// Follows a local `$ref` (`#/components/...`), or returns the value itself.
+pub fn resolve(value: &'static Value) -> &'static Value {
+    match value.get("$ref").and_then(Value::as_str) {
+        Some(reference) => {
+            let pointer = reference.strip_prefix('#').expect("only local references");
+            resolve(
+                SPEC.pointer(pointer)
+                    .unwrap_or_else(|| panic!("unresolved reference {reference}")),
+            )
+        }
+        None => value,
+    }
+}
+
+/// A validator for `schema` (an OpenAPI schema object from the spec, or a `$ref` to one).
+pub fn validator(schema: &Value) -> jsonschema::Validator {
+    let schemas = SPEC["components"]["schemas"]
+        .as_object()
+        .expect("components.schemas");
+    let converted: Map<String, Value> = schemas
+        .iter()
+        .map(|(k, v)| (k.clone(), to_json_schema(v)))
+        .collect();
+    let root = json!({
+        "allOf": [to_json_schema(schema)],
+        "components": {"schemas": converted},
+    });
+    jsonschema::options()
+        .should_validate_formats(true)
+        .build(&root)
+        .unwrap_or_else(|e| panic!("the spec's schema is not valid JSON Schema: {e}"))
+}
+
+/// Checks `instance` against `schema`; the error lists every violation with its location.
+pub fn check(schema: &Value, instance: &Value) -> Result<(), String> {
+    let validator = validator(schema);
+    let errors: Vec<String> = validator
+        .iter_errors(instance)
+        .map(|e| format!("{} at {}", e, e.instance_path()))
+        .collect();
+    if errors.is_empty() {
+        Ok(())
+    } else {
+        Err(errors.join("; "))
+    }
+}
+
+/// Converts an OpenAPI 3.0 schema object to JSON Schema (2020-12).
+pub fn to_json_schema(schema: &Value) -> Value {
+    match schema {
+        Value::Object(map) => {
+            let mut out = Map::new();
+            let mut nullable = false;
+            for (key, value) in map {
+                match key.as_str() {
+                    "nullable" => nullable = value.as_bool() == Some(true),
+                    "example" => {}
+                    // Keywords whose values are maps of schemas, or lists of schemas.
+                    "properties" => {
+                        let props = value
+                            .as_object()
+                            .unwrap()
+                            .iter()
+                            .map(|(k, v)| (k.clone(), to_json_schema(v)));
+                        out.insert(key.clone(), Value::Object(props.collect()));
+                    }
+                    "enum" | "required" => {
+                        out.insert(key.clone(), value.clone());
+                    }
+                    _ => {
+                        out.insert(key.clone(), to_json_schema(value));
+                    }
+                }
+            }
+            let converted = Value::Object(out);
+            if nullable {
+                json!({"anyOf": [{"type": "null"}, converted]})
+            } else {
+                converted
+            }
+        }
+        Value::Array(items) => Value::Array(items.iter().map(to_json_schema).collect()),
+        other => other.clone(),
+    }
+}
+
+/// Every example in the spec with where it is and the schema it must satisfy.
+pub fn examples() -> Vec<(String, &'static Value, &'static Value)> {
+    let mut found = Vec::new();
+    let mut media = |location: String, content: &'static Value| {
+        for (media_type, entry) in content.as_object().into_iter().flatten() {
+            if let (Some(example), Some(schema)) = (entry.get("example"), entry.get("schema")) {
+                found.push((format!("{location} {media_type}"), schema, example));
+            }
+        }
+    };
+    for (path, method, op) in operations() {
+        let id = op["operationId"].as_str().unwrap();
+        if let Some(body) = op.get("requestBody") {
+            media(
+                format!("{id} ({} {path}) request body", method.to_uppercase()),
+                &resolve(body)["content"],
+            );
+        }
+        for (status, response) in op["responses"].as_object().unwrap() {
+            let response = resolve(response);
+            if let Some(content) = response.get("content") {
+                media(
+                    format!("{id} ({} {path}) response {status}", method.to_uppercase()),
+                    content,
+                );
+            }
+        }
+    }
+    found
+}
