@@ -2,8 +2,6 @@
 //! the method, path (ids percent-encoded), headers and JSON body it sends, and how it maps 2xx,
 //! 4xx and 5xx answers. Credentials are added by a `RequestHooks`, as the facade does.
 
-mod support;
-
 use std::collections::VecDeque;
 use std::future::Future;
 use std::pin::Pin;
@@ -411,7 +409,7 @@ fn cases() -> Vec<Case> {
 fn the_cases_cover_every_operation_of_the_spec() {
     let mut covered: Vec<&str> = cases().iter().map(|c| c.operation).collect();
     covered.sort_unstable();
-    assert_eq!(covered, support::spec::operation_ids());
+    assert_eq!(covered, lacework_tokens_spec::operation_ids());
 }
 
 #[tokio::test]
