@@ -10,6 +10,7 @@ use axum::extract::{MatchedPath, Request, State};
 use axum::http::{HeaderMap, HeaderValue, StatusCode, header};
 use axum::middleware::Next;
 use axum::response::{IntoResponse, Response};
+use futures_util::StreamExt;
 
 use crate::error::ApiError;
 use crate::faults::Fault;
@@ -179,11 +180,15 @@ async fn mangle(response: Response, fault: Option<&Fault>) -> Response {
     let body = match fault {
         Fault::TruncatedBody => {
             // Promise the whole body, send half, then fail the stream: the connection is cut.
+            // The pause lets the headers and the half go out before the cut.
             parts.headers.insert(header::CONTENT_LENGTH, HeaderValue::from(bytes.len()));
             let half = bytes.slice(..bytes.len() / 2);
-            let chunks: [Result<Bytes, std::io::Error>; 2] =
-                [Ok(half), Err(std::io::Error::other("truncated on purpose"))];
-            Body::from_stream(futures_util::stream::iter(chunks))
+            let first = futures_util::stream::once(async move { Ok::<Bytes, std::io::Error>(half) });
+            let cut = futures_util::stream::once(async {
+                tokio::time::sleep(std::time::Duration::from_millis(20)).await;
+                Err(std::io::Error::other("truncated on purpose"))
+            });
+            Body::from_stream(first.chain(cut))
         }
         Fault::MalformedBody => Body::from("{\"data\": [{\"accessToken\": \"47d1\", \"tokenAlias\": "),
         Fault::HugeBody(size) => Body::from(padded(&bytes, *size)),
