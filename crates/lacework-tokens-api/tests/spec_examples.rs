@@ -2,8 +2,8 @@
 //! wire form of an agent token seen in the field (REFERENCE.md), so that the generated client
 //! never rejects a real server's answer.
 
-use serde_json::json;
 use lacework_tokens_spec as spec;
+use serde_json::json;
 
 #[test]
 fn every_example_validates_against_its_schema() {

@@ -38,7 +38,7 @@ use std::net::SocketAddr;
 use std::sync::Arc;
 use std::time::Instant;
 
-use chrono::{Duration, Utc};
+use chrono::Duration;
 use tokio::net::TcpListener;
 use tokio::sync::oneshot;
 use tokio::task::JoinHandle;
@@ -77,25 +77,44 @@ impl Sandbox {
     pub async fn bind(addr: SocketAddr, config: SandboxConfig) -> std::io::Result<Sandbox> {
         let listener = TcpListener::bind(addr).await?;
         let addr = listener.local_addr()?;
-        let key_id = config.key_id.unwrap_or_else(|| format!("SANDBOX_{}", random::hex(16).to_uppercase()));
-        let secret = config.secret.unwrap_or_else(|| format!("_{}", random::hex(16)));
+        let key_id = config
+            .key_id
+            .unwrap_or_else(|| format!("SANDBOX_{}", random::hex(16).to_uppercase()));
+        let secret = config
+            .secret
+            .unwrap_or_else(|| format!("_{}", random::hex(16)));
         let user_id = random::object_id();
         let mut store = Store::default();
         if config.seed_demo {
             store.seed_demo(&user_id);
         }
         let inner = Inner {
-            settings: Settings { forms: config.forms, page_size: config.page_size, rate_limit: config.rate_limit },
+            settings: Settings {
+                forms: config.forms,
+                page_size: config.page_size,
+                rate_limit: config.rate_limit,
+            },
             store,
             faults: Default::default(),
             limiter: Default::default(),
             journal: VecDeque::new(),
         };
-        let shared = Arc::new(Shared::new(format!("http://{addr}"), key_id, secret, user_id, inner));
+        let shared = Arc::new(Shared::new(
+            format!("http://{addr}"),
+            key_id,
+            secret,
+            user_id,
+            inner,
+        ));
         let router = routes::router(shared.clone());
         let (shutdown, shutdown_rx) = oneshot::channel();
         let task = tokio::spawn(server::serve(listener, router, shutdown_rx));
-        Ok(Sandbox { shared, addr, shutdown: Some(shutdown), task: Some(task) })
+        Ok(Sandbox {
+            shared,
+            addr,
+            shutdown: Some(shutdown),
+            task: Some(task),
+        })
     }
 
     /// The base URL clients use, e.g. `http://127.0.0.1:40123`.
@@ -155,7 +174,12 @@ impl Sandbox {
 
     /// How many requests of `operation_id` took effect (processed and answered with a success).
     pub fn effects(&self, operation_id: &str) -> usize {
-        self.shared.lock().journal.iter().filter(|e| e.operation == Some(operation_id) && e.took_effect()).count()
+        self.shared
+            .lock()
+            .journal
+            .iter()
+            .filter(|e| e.operation == Some(operation_id) && e.took_effect())
+            .count()
     }
 
     /// Makes every bearer token issued so far expire now, as if their time ran out.
@@ -169,7 +193,7 @@ impl Sandbox {
     /// Adds `count` agent tokens named `{prefix}{n}` to `sub_account` ("" for the primary
     /// account) without going through HTTP, for load and memory tests.
     pub fn insert_agent_tokens(&self, sub_account: &str, prefix: &str, count: usize) {
-        let start = Utc::now();
+        let start = store::now();
         let mut inner = self.shared.lock();
         let account = inner.store.account(sub_account);
         for n in 0..count {

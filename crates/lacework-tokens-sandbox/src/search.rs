@@ -42,7 +42,12 @@ pub fn matching<'a>(
     records: &'a [AgentTokenRecord],
     search: &AgentAccessTokenSearch,
 ) -> Result<Vec<&'a AgentTokenRecord>, String> {
-    let filters = search.filters.iter().enumerate().map(|(i, f)| compile(i, f)).collect::<Result<Vec<_>, _>>()?;
+    let filters = search
+        .filters
+        .iter()
+        .enumerate()
+        .map(|(i, f)| compile(i, f))
+        .collect::<Result<Vec<_>, _>>()?;
     let (start, end) = match &search.time_filter {
         Some(tf) => (tf.start_time, tf.end_time),
         None => (None, None),
@@ -61,7 +66,12 @@ pub fn matching<'a>(
 
 fn compile(index: usize, filter: &SearchFilter) -> Result<Compiled, String> {
     let field = filter.field;
-    let at = |problem: String| format!("filters[{index}] ({} {}): {problem}", field, filter.expression);
+    let at = |problem: String| {
+        format!(
+            "filters[{index}] ({} {}): {problem}",
+            field, filter.expression
+        )
+    };
     let one = || match (&filter.value, filter.values.is_empty()) {
         (Some(value), true) => Ok(value.clone()),
         (None, _) => Err(at("needs `value`".to_owned())),
@@ -81,7 +91,11 @@ fn compile(index: usize, filter: &SearchFilter) -> Result<Compiled, String> {
         }
     };
     let time_field = || {
-        if field == Field::CreatedTime { Ok(()) } else { Err(at("applies to createdTime only".to_owned())) }
+        if field == Field::CreatedTime {
+            Ok(())
+        } else {
+            Err(at("applies to createdTime only".to_owned()))
+        }
     };
     let test = match filter.expression {
         Op::Eq | Op::Ne => Test::Equals(vec![operand(one()?)?], filter.expression == Op::Eq),
@@ -100,12 +114,13 @@ fn compile(index: usize, filter: &SearchFilter) -> Result<Compiled, String> {
         }
         Op::Rlike | Op::NotRlike => {
             text_field()?;
-            let regex = Regex::new(&one()?).map_err(|e| at(format!("bad regular expression: {e}")))?;
+            let regex =
+                Regex::new(&one()?).map_err(|e| at(format!("bad regular expression: {e}")))?;
             Test::Pattern(regex, filter.expression == Op::Rlike)
         }
         Op::Gt | Op::Ge | Op::Lt | Op::Le => {
             time_field()?;
-            let Operand::Time(t) = operand(one()?)? else { unreachable!("createdTime operands are times") };
+            let t = parse_time(&one()?).map_err(&at)?;
             match filter.expression {
                 Op::Gt => Test::Range(Some(t), None, [false, true]),
                 Op::Ge => Test::Range(Some(t), None, [true, true]),
@@ -116,11 +131,13 @@ fn compile(index: usize, filter: &SearchFilter) -> Result<Compiled, String> {
         Op::Between => {
             time_field()?;
             let bounds = many()?;
-            let [low, high] = <[String; 2]>::try_from(bounds).map_err(|_| at("needs exactly two `values`".to_owned()))?;
-            let (Operand::Time(low), Operand::Time(high)) = (operand(low)?, operand(high)?) else {
-                unreachable!("createdTime operands are times")
-            };
-            Test::Range(Some(low), Some(high), [true, true])
+            let [low, high] = <[String; 2]>::try_from(bounds)
+                .map_err(|_| at("needs exactly two `values`".to_owned()))?;
+            Test::Range(
+                Some(parse_time(&low).map_err(&at)?),
+                Some(parse_time(&high).map_err(&at)?),
+                [true, true],
+            )
         }
     };
     Ok(Compiled { field, test })
@@ -128,9 +145,7 @@ fn compile(index: usize, filter: &SearchFilter) -> Result<Compiled, String> {
 
 fn parse_operand(field: Field, text: String) -> Result<Operand, String> {
     match field {
-        Field::CreatedTime => DateTime::parse_from_rfc3339(&text)
-            .map(|t| Operand::Time(t.with_timezone(&Utc)))
-            .map_err(|e| format!("{text:?} is not an RFC 3339 time: {e}")),
+        Field::CreatedTime => parse_time(&text).map(Operand::Time),
         Field::TokenEnabled => match text.as_str() {
             "1" | "true" => Ok(Operand::Text("1".to_owned())),
             "0" | "false" => Ok(Operand::Text("0".to_owned())),
@@ -138,6 +153,12 @@ fn parse_operand(field: Field, text: String) -> Result<Operand, String> {
         },
         _ => Ok(Operand::Text(text)),
     }
+}
+
+fn parse_time(text: &str) -> Result<DateTime<Utc>, String> {
+    DateTime::parse_from_rfc3339(text)
+        .map(|t| t.with_timezone(&Utc))
+        .map_err(|e| format!("{text:?} is not an RFC 3339 time: {e}"))
 }
 
 /// Translates a SQL `LIKE` pattern into an anchored regular expression.

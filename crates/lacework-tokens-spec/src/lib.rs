@@ -11,7 +11,10 @@ use serde_json::{Map, Value, json};
 
 /// The spec, parsed once.
 pub static SPEC: LazyLock<Value> = LazyLock::new(|| {
-    let path = concat!(env!("CARGO_MANIFEST_DIR"), "/../../spec/lacework-tokens.yaml");
+    let path = concat!(
+        env!("CARGO_MANIFEST_DIR"),
+        "/../../spec/lacework-tokens.yaml"
+    );
     let text = std::fs::read_to_string(path).expect("the spec is readable");
     serde_norway::from_str(&text).expect("the spec is valid YAML")
 });
@@ -162,13 +165,17 @@ pub fn examples() -> Vec<(String, &'static Value, &'static Value)> {
 
 /// The operation with this operationId.
 pub fn operation(operation_id: &str) -> Option<&'static Value> {
-    operations().into_iter().map(|(_, _, op)| op).find(|op| op["operationId"] == operation_id)
+    operations()
+        .into_iter()
+        .map(|(_, _, op)| op)
+        .find(|op| op["operationId"] == operation_id)
 }
 
 /// The JSON schema the spec gives for `status` answers of `operation_id`: the exact status's, or
 /// its range's (`4XX`, `5XX`). `Err` says why there is none (an undocumented status, or no body).
 pub fn response_schema(operation_id: &str, status: u16) -> Result<&'static Value, String> {
-    let op = operation(operation_id).ok_or_else(|| format!("no operation `{operation_id}` in the spec"))?;
+    let op = operation(operation_id)
+        .ok_or_else(|| format!("no operation `{operation_id}` in the spec"))?;
     let responses = &op["responses"];
     let response = responses
         .get(status.to_string())
@@ -183,5 +190,6 @@ pub fn response_schema(operation_id: &str, status: u16) -> Result<&'static Value
 /// satisfies that status's schema.
 pub fn check_response(operation_id: &str, status: u16, body: &Value) -> Result<(), String> {
     let schema = response_schema(operation_id, status)?;
-    check(schema, body).map_err(|e| format!("`{operation_id}` {status} answer breaks the spec: {e}"))
+    check(schema, body)
+        .map_err(|e| format!("`{operation_id}` {status} answer breaks the spec: {e}"))
 }

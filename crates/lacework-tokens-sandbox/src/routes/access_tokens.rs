@@ -6,7 +6,6 @@ use axum::Json;
 use axum::body::Body;
 use axum::extract::{Extension, Path, State};
 use axum::http::StatusCode;
-use chrono::Utc;
 use lacework_tokens_api::types::{self, AccessTokenPatch, AccessTokenPost};
 use serde_json::{Value, json};
 
@@ -15,7 +14,7 @@ use crate::error::ApiError;
 use crate::gate::Caller;
 use crate::state::Shared;
 use crate::store::{AccessTokenRecord, AccessTokenStatus};
-use crate::{random, wire};
+use crate::{random, store, wire};
 
 type Answer = Result<(StatusCode, Json<Value>), ApiError>;
 
@@ -31,18 +30,31 @@ fn not_found() -> ApiError {
 }
 
 /// `GET /api/v2/AccessTokens`
-pub async fn list(State(shared): State<Arc<Shared>>, Extension(caller): Extension<Caller>) -> Answer {
+pub async fn list(
+    State(shared): State<Arc<Shared>>,
+    Extension(caller): Extension<Caller>,
+) -> Answer {
     let mut inner = shared.lock();
     let forms = inner.settings.forms;
     let tokens = &inner.store.account(&caller.sub_account).access_tokens;
-    let items: Vec<Value> = tokens.iter().map(|t| wire::access_token(t, &forms, None)).collect();
-    Ok((StatusCode::OK, Json(json!({"count": items.len(), "items": items}))))
+    let items: Vec<Value> = tokens
+        .iter()
+        .map(|t| wire::access_token(t, &forms, None))
+        .collect();
+    Ok((
+        StatusCode::OK,
+        Json(json!({"count": items.len(), "items": items})),
+    ))
 }
 
 /// `POST /api/v2/AccessTokens`: the answer carries the token's secret, this once.
-pub async fn create(State(shared): State<Arc<Shared>>, Extension(caller): Extension<Caller>, body: Body) -> Answer {
+pub async fn create(
+    State(shared): State<Arc<Shared>>,
+    Extension(caller): Extension<Caller>,
+    body: Body,
+) -> Answer {
     let request: AccessTokenPost = read_json(body).await.map_err(ApiError::typed)?;
-    let now = Utc::now();
+    let now = store::now();
     let record = AccessTokenRecord {
         id: random::object_id(),
         user_id: shared.user_id.clone(),
@@ -56,7 +68,11 @@ pub async fn create(State(shared): State<Arc<Shared>>, Extension(caller): Extens
     let secret = random::hex(32);
     let mut inner = shared.lock();
     let body = wire::access_token(&record, &inner.settings.forms, Some(&secret));
-    inner.store.account(&caller.sub_account).access_tokens.push(record);
+    inner
+        .store
+        .account(&caller.sub_account)
+        .access_tokens
+        .push(record);
     Ok((StatusCode::CREATED, Json(body)))
 }
 
@@ -68,8 +84,15 @@ pub async fn get(
 ) -> Answer {
     let mut inner = shared.lock();
     let forms = inner.settings.forms;
-    let token = inner.store.account(&caller.sub_account).access_token_mut(&id).ok_or_else(not_found)?;
-    Ok((StatusCode::OK, Json(wire::access_token(token, &forms, None))))
+    let token = inner
+        .store
+        .account(&caller.sub_account)
+        .access_token_mut(&id)
+        .ok_or_else(not_found)?;
+    Ok((
+        StatusCode::OK,
+        Json(wire::access_token(token, &forms, None)),
+    ))
 }
 
 /// `PATCH /api/v2/AccessTokens/{accessTokenId}`: name and status only.
@@ -82,15 +105,22 @@ pub async fn patch(
     let request: AccessTokenPatch = read_json(body).await.map_err(ApiError::typed)?;
     let mut inner = shared.lock();
     let forms = inner.settings.forms;
-    let token = inner.store.account(&caller.sub_account).access_token_mut(&id).ok_or_else(not_found)?;
+    let token = inner
+        .store
+        .account(&caller.sub_account)
+        .access_token_mut(&id)
+        .ok_or_else(not_found)?;
     if let Some(name) = request.name {
         token.name = name.to_string();
     }
     if let Some(new_status) = request.status {
         token.status = status(new_status);
     }
-    token.updated = Utc::now();
-    Ok((StatusCode::OK, Json(wire::access_token(token, &forms, None))))
+    token.updated = store::now();
+    Ok((
+        StatusCode::OK,
+        Json(wire::access_token(token, &forms, None)),
+    ))
 }
 
 /// `DELETE /api/v2/AccessTokens/{accessTokenId}`
@@ -101,7 +131,10 @@ pub async fn delete(
 ) -> Answer {
     let mut inner = shared.lock();
     let tokens = &mut inner.store.account(&caller.sub_account).access_tokens;
-    let index = tokens.iter().position(|t| t.id == id).ok_or_else(not_found)?;
+    let index = tokens
+        .iter()
+        .position(|t| t.id == id)
+        .ok_or_else(not_found)?;
     tokens.remove(index);
     Ok((StatusCode::OK, Json(json!({"success": true}))))
 }

@@ -6,10 +6,9 @@ use axum::Json;
 use axum::body::Body;
 use axum::extract::{Extension, Path, State};
 use axum::http::StatusCode;
-use chrono::Utc;
 use lacework_tokens_api::types::{
-    AgentAccessTokenCreate, AgentAccessTokenPropsInput, AgentAccessTokenSearch, AgentAccessTokenUpdate, TokenEnabled,
-    TokenEnabledString,
+    AgentAccessTokenCreate, AgentAccessTokenPropsInput, AgentAccessTokenSearch,
+    AgentAccessTokenUpdate, TokenEnabled, TokenEnabledString,
 };
 use serde_json::{Value, json};
 
@@ -19,7 +18,7 @@ use crate::error::ApiError;
 use crate::gate::Caller;
 use crate::state::Shared;
 use crate::store::AgentTokenRecord;
-use crate::{random, search, wire};
+use crate::{random, search, store, wire};
 
 type Answer = Result<(StatusCode, Json<Value>), ApiError>;
 
@@ -46,13 +45,17 @@ fn apply_props(record: &mut AgentTokenRecord, props: Option<AgentAccessTokenProp
 }
 
 /// `POST /api/v2/AgentAccessTokens`
-pub async fn create(State(shared): State<Arc<Shared>>, Extension(caller): Extension<Caller>, body: Body) -> Answer {
+pub async fn create(
+    State(shared): State<Arc<Shared>>,
+    Extension(caller): Extension<Caller>,
+    body: Body,
+) -> Answer {
     let request: AgentAccessTokenCreate = read_json(body).await?;
     let mut record = AgentTokenRecord {
         access_token: random::agent_token(),
         alias: request.token_alias.to_string(),
         enabled: request.token_enabled.as_ref().is_none_or(enabled),
-        created: Utc::now(),
+        created: store::now(),
         description: None,
         os: None,
         subscription: None,
@@ -61,31 +64,48 @@ pub async fn create(State(shared): State<Arc<Shared>>, Extension(caller): Extens
     apply_props(&mut record, request.props);
     let mut inner = shared.lock();
     let row = wire::agent_token(&record, &inner.settings.forms, None);
-    inner.store.account(&caller.sub_account).insert_agent_token(record);
+    inner
+        .store
+        .account(&caller.sub_account)
+        .insert_agent_token(record);
     Ok((StatusCode::CREATED, Json(json!({"data": row}))))
 }
 
 /// `GET /api/v2/AgentAccessTokens`
-pub async fn list(State(shared): State<Arc<Shared>>, Extension(caller): Extension<Caller>) -> Answer {
+pub async fn list(
+    State(shared): State<Arc<Shared>>,
+    Extension(caller): Extension<Caller>,
+) -> Answer {
     let rows: Vec<Value> = {
         let mut inner = shared.lock();
         let forms = inner.settings.forms;
         let account = inner.store.account(&caller.sub_account);
-        account.agent_tokens().iter().map(|t| wire::agent_token(t, &forms, None)).collect()
+        account
+            .agent_tokens()
+            .iter()
+            .map(|t| wire::agent_token(t, &forms, None))
+            .collect()
     };
     Ok((StatusCode::OK, Json(first_page(&shared, &caller, rows))))
 }
 
 /// `POST /api/v2/AgentAccessTokens/search`
-pub async fn search(State(shared): State<Arc<Shared>>, Extension(caller): Extension<Caller>, body: Body) -> Answer {
+pub async fn search(
+    State(shared): State<Arc<Shared>>,
+    Extension(caller): Extension<Caller>,
+    body: Body,
+) -> Answer {
     let request: AgentAccessTokenSearch = read_json(body).await?;
     let returns = (!request.returns.is_empty()).then_some(request.returns.as_slice());
     let rows: Vec<Value> = {
         let mut inner = shared.lock();
         let forms = inner.settings.forms;
         let account = inner.store.account(&caller.sub_account);
-        let hits = search::matching(account.agent_tokens(), &request).map_err(ApiError::bad_request)?;
-        hits.into_iter().map(|t| wire::agent_token(t, &forms, returns)).collect()
+        let hits =
+            search::matching(account.agent_tokens(), &request).map_err(ApiError::bad_request)?;
+        hits.into_iter()
+            .map(|t| wire::agent_token(t, &forms, returns))
+            .collect()
     };
     Ok((StatusCode::OK, Json(first_page(&shared, &caller, rows))))
 }
@@ -98,8 +118,15 @@ pub async fn get(
 ) -> Answer {
     let mut inner = shared.lock();
     let forms = inner.settings.forms;
-    let token = inner.store.account(&caller.sub_account).agent_token(&id).ok_or_else(not_found)?;
-    Ok((StatusCode::OK, Json(json!({"data": wire::agent_token(token, &forms, None)}))))
+    let token = inner
+        .store
+        .account(&caller.sub_account)
+        .agent_token(&id)
+        .ok_or_else(not_found)?;
+    Ok((
+        StatusCode::OK,
+        Json(json!({"data": wire::agent_token(token, &forms, None)})),
+    ))
 }
 
 /// `PATCH /api/v2/AgentAccessTokens/{id}`: changes only the fields present.
@@ -112,7 +139,11 @@ pub async fn update(
     let request: AgentAccessTokenUpdate = read_json(body).await?;
     let mut inner = shared.lock();
     let forms = inner.settings.forms;
-    let token = inner.store.account(&caller.sub_account).agent_token_mut(&id).ok_or_else(not_found)?;
+    let token = inner
+        .store
+        .account(&caller.sub_account)
+        .agent_token_mut(&id)
+        .ok_or_else(not_found)?;
     if let Some(alias) = request.token_alias {
         token.alias = alias.to_string();
     }
@@ -120,7 +151,10 @@ pub async fn update(
         token.enabled = enabled(value);
     }
     apply_props(token, request.props);
-    Ok((StatusCode::OK, Json(json!({"data": wire::agent_token(token, &forms, None)}))))
+    Ok((
+        StatusCode::OK,
+        Json(json!({"data": wire::agent_token(token, &forms, None)})),
+    ))
 }
 
 fn not_found() -> ApiError {

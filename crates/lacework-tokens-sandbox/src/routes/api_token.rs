@@ -29,7 +29,9 @@ pub async fn create(
     let request: ApiTokenRequest = read_json(body).await?;
     let expiry = request.expiry_time.map_or(DEFAULT_EXPIRY_SECS, |e| e.get());
     if expiry > MAX_EXPIRY_SECS {
-        return Err(ApiError::bad_request(format!("expiryTime must be 1..={MAX_EXPIRY_SECS} seconds, got {expiry}")));
+        return Err(ApiError::bad_request(format!(
+            "expiryTime must be 1..={MAX_EXPIRY_SECS} seconds, got {expiry}"
+        )));
     }
     // One message for both: which half of the credentials was wrong is not the caller's business.
     if request.key_id.as_str() != shared.key_id || secret != Some(shared.secret.as_str()) {
@@ -41,9 +43,21 @@ pub async fn create(
     let forms = {
         let mut inner = shared.lock();
         let expires = Instant::now() + lifetime;
-        inner.store.bearers.retain(|_, b| b.expires > Instant::now());
-        inner.store.bearers.insert(token.clone(), Bearer { key_id: shared.key_id.clone(), expires });
+        inner
+            .store
+            .bearers
+            .retain(|_, b| b.expires > Instant::now());
+        inner.store.bearers.insert(
+            token.clone(),
+            Bearer {
+                key_id: shared.key_id.clone(),
+                expires,
+            },
+        );
         inner.settings.forms
     };
-    Ok((StatusCode::CREATED, Json(json!({"token": token, "expiresAt": wire::timestamp(expires_at, &forms)}))))
+    Ok((
+        StatusCode::CREATED,
+        Json(json!({"token": token, "expiresAt": wire::timestamp(expires_at, &forms)})),
+    ))
 }
