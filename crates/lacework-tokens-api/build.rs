@@ -25,16 +25,10 @@ fn main() -> ExitCode {
             return ExitCode::FAILURE;
         }
     };
-    for (name, contents) in [
-        ("lacework_tokens.rs", &generated.code),
-        ("surface.txt", &generated.surface),
-    ] {
+    for (name, contents) in [("lacework_tokens.rs", &generated.code), ("surface.txt", &generated.surface)] {
         let path = out_dir.join(name);
         if let Err(e) = std::fs::write(&path, contents) {
-            println!(
-                "cargo::error=lacework-tokens-api: cannot write {}: {e}",
-                path.display()
-            );
+            println!("cargo::error=lacework-tokens-api: cannot write {}: {e}", path.display());
             return ExitCode::FAILURE;
         }
     }

@@ -35,10 +35,7 @@ impl std::error::Error for CodegenError {}
 
 /// Reads the spec at `path` and generates the client.
 pub fn generate_file(path: &Path) -> Result<Generated, CodegenError> {
-    let fail = |problem: String| CodegenError {
-        path: path.to_owned(),
-        problem,
-    };
+    let fail = |problem: String| CodegenError { path: path.to_owned(), problem };
     let text = std::fs::read_to_string(path).map_err(|e| fail(format!("cannot read: {e}")))?;
     generate(&text).map_err(fail)
 }
@@ -48,8 +45,8 @@ pub fn generate(spec_text: &str) -> Result<Generated, String> {
     let spec = parse(spec_text)?;
     check_rules(&spec)?;
     let tokens = run_progenitor(&spec)?;
-    let file: syn::File = syn::parse2(tokens)
-        .map_err(|e| format!("progenitor produced code that does not parse: {e}"))?;
+    let file: syn::File =
+        syn::parse2(tokens).map_err(|e| format!("progenitor produced code that does not parse: {e}"))?;
     let code = format!("{}{}", GENERATED_HEADER, prettyplease::unparse(&file));
     let surface = surface(&spec)?;
     Ok(Generated { code, surface })
@@ -84,34 +81,23 @@ fn parse(spec_text: &str) -> Result<OpenAPI, String> {
 /// with the operation and the rule it breaks instead of a generator panic.
 fn check_rules(spec: &OpenAPI) -> Result<(), String> {
     for (path, method, op) in spec.operations() {
-        let name = op.operation_id.as_deref().ok_or_else(|| {
-            format!(
-                "{} {path}: the operation has no operationId",
-                method.to_uppercase()
-            )
-        })?;
-        let at = |problem: &str| {
-            format!(
-                "operation `{name}` ({} {path}): {problem}",
-                method.to_uppercase()
-            )
-        };
+        let name = op
+            .operation_id
+            .as_deref()
+            .ok_or_else(|| format!("{} {path}: the operation has no operationId", method.to_uppercase()))?;
+        let at = |problem: &str| format!("operation `{name}` ({} {path}): {problem}", method.to_uppercase());
         if op.tags.len() != 1 {
             return Err(at(&format!("needs exactly one tag, has {}", op.tags.len())));
         }
         if op.responses.default.is_some() {
-            return Err(at(
-                "a `default` response is not supported; list the statuses (e.g. 4XX, 5XX)",
-            ));
+            return Err(at("a `default` response is not supported; list the statuses (e.g. 4XX, 5XX)"));
         }
         for parameter in &op.parameters {
             let ReferenceOr::Item(parameter) = parameter else {
                 continue;
             };
             let name = &parameter.parameter_data_ref().name;
-            if name.eq_ignore_ascii_case("authorization")
-                || name.eq_ignore_ascii_case("content-type")
-            {
+            if name.eq_ignore_ascii_case("authorization") || name.eq_ignore_ascii_case("content-type") {
                 return Err(at(&format!(
                     "`{name}` must not be a parameter: auth is a securityScheme, set at run time"
                 )));
@@ -148,17 +134,9 @@ fn settings() -> progenitor::GenerationSettings {
     settings
         .with_interface(progenitor::InterfaceStyle::Builder)
         .with_tag(progenitor::TagStyle::Separate)
-        .with_inner_type(
-            "crate::hooks::Hooks"
-                .parse()
-                .expect("a path is a token stream"),
-        )
+        .with_inner_type("crate::hooks::Hooks".parse().expect("a path is a token stream"))
         .with_hooks(progenitor::HooksMode::Expected)
-        .with_replacement(
-            "SecretString",
-            "crate::secret::SecretString",
-            std::iter::empty(),
-        );
+        .with_replacement("SecretString", "crate::secret::SecretString", std::iter::empty());
     settings
 }
 
@@ -191,9 +169,7 @@ fn generate_catching_panics(
 /// Names the operation that makes progenitor panic, found by generating each operation alone.
 fn culprit(spec: &OpenAPI) -> String {
     spec.operations()
-        .find(|(path, method, _)| {
-            generate_catching_panics(&only_operation(spec, path, method)).is_err()
-        })
+        .find(|(path, method, _)| generate_catching_panics(&only_operation(spec, path, method)).is_err())
         .map(|(path, method, op)| {
             let id = op.operation_id.as_deref().unwrap_or("?");
             format!(" in operation `{id}` ({} {path})", method.to_uppercase())
@@ -232,25 +208,11 @@ fn is_success(status: &StatusCode) -> bool {
 }
 
 /// The name of the JSON schema of a response, or `None` when it has no body.
-fn response_schema(
-    spec: &OpenAPI,
-    response: &ReferenceOr<Response>,
-) -> Result<Option<String>, String> {
+fn response_schema(spec: &OpenAPI, response: &ReferenceOr<Response>) -> Result<Option<String>, String> {
     let response = resolve_response(spec, response)?;
-    json_schema_name(
-        response
-            .content
-            .get("application/json")
-            .and_then(|m| m.schema.as_ref()),
-    )
-    .map(Some)
-    .or_else(|e| {
-        if response.content.is_empty() {
-            Ok(None)
-        } else {
-            Err(e)
-        }
-    })
+    json_schema_name(response.content.get("application/json").and_then(|m| m.schema.as_ref()))
+        .map(Some)
+        .or_else(|e| if response.content.is_empty() { Ok(None) } else { Err(e) })
 }
 
 fn resolve_response<'a>(
@@ -300,22 +262,14 @@ fn surface(spec: &OpenAPI) -> Result<String, String> {
         let body = match &op.request_body {
             Some(body) => {
                 let body = resolve_body(spec, body)?;
-                json_schema_name(
-                    body.content
-                        .get("application/json")
-                        .and_then(|m| m.schema.as_ref()),
-                )?
+                json_schema_name(body.content.get("application/json").and_then(|m| m.schema.as_ref()))?
             }
             None => "-".to_owned(),
         };
         let (mut success, mut error) = (Vec::new(), Vec::new());
         for (status, response) in &op.responses.responses {
             let schema = response_schema(spec, response)?.unwrap_or_else(|| "(empty)".to_owned());
-            let list = if is_success(status) {
-                &mut success
-            } else {
-                &mut error
-            };
+            let list = if is_success(status) { &mut success } else { &mut error };
             list.push(format!("{status} {schema}"));
         }
         rows.push([
@@ -329,15 +283,8 @@ fn surface(spec: &OpenAPI) -> Result<String, String> {
     }
     rows.sort_by(|a, b| (&a[1], &a[0]).cmp(&(&b[1], &b[0])));
     let header = ["METHOD", "PATH", "OPERATION", "BODY", "SUCCESS", "ERRORS"].map(str::to_owned);
-    let widths: Vec<usize> = (0..6)
-        .map(|i| {
-            rows.iter()
-                .chain([&header])
-                .map(|row| row[i].len())
-                .max()
-                .unwrap_or(0)
-        })
-        .collect();
+    let widths: Vec<usize> =
+        (0..6).map(|i| rows.iter().chain([&header]).map(|row| row[i].len()).max().unwrap_or(0)).collect();
     let mut out = String::new();
     for row in [&header].into_iter().chain(&rows) {
         let mut line = String::new();
@@ -353,13 +300,6 @@ fn surface(spec: &OpenAPI) -> Result<String, String> {
 /// Error statuses share one schema (checked above), so list the statuses once and the schema once.
 fn error_summary(errors: &[String]) -> String {
     let statuses: Vec<&str> = errors.iter().filter_map(|e| e.split(' ').next()).collect();
-    let schema = errors
-        .first()
-        .and_then(|e| e.split_once(' '))
-        .map_or("-", |(_, s)| s);
-    if statuses.is_empty() {
-        "-".to_owned()
-    } else {
-        format!("{} {schema}", statuses.join("|"))
-    }
+    let schema = errors.first().and_then(|e| e.split_once(' ')).map_or("-", |(_, s)| s);
+    if statuses.is_empty() { "-".to_owned() } else { format!("{} {schema}", statuses.join("|")) }
 }

@@ -54,10 +54,7 @@ fn main() -> ExitCode {
                 println!("{REGEN_HELP}");
                 Ok(())
             }
-            _ => Err(format!(
-                "unexpected arguments to regen: {}\n\n{REGEN_HELP}",
-                rest.join(" ")
-            )),
+            _ => Err(format!("unexpected arguments to regen: {}\n\n{REGEN_HELP}", rest.join(" "))),
         },
         [other, ..] => Err(format!("unknown command `{other}`\n\n{HELP}")),
     };
@@ -78,10 +75,7 @@ fn regen() -> Result<(), String> {
     // INSTA_UPDATE=always writes changed snapshots in place (and the test then passes).
     run_snapshot_tests(&root, "always")?;
     let after = read_snapshots(&dir)?;
-    let changed: Vec<&String> = after
-        .keys()
-        .filter(|name| before.get(*name) != after.get(*name))
-        .collect();
+    let changed: Vec<&String> = after.keys().filter(|name| before.get(*name) != after.get(*name)).collect();
     println!("regenerated in {:.1}s", started.elapsed().as_secs_f64());
     if changed.is_empty() {
         println!("no snapshot changed");
@@ -106,23 +100,12 @@ fn run_snapshot_tests(root: &Path, insta_update: &str) -> Result<(), String> {
     let cargo = std::env::var_os("CARGO").unwrap_or_else(|| "cargo".into());
     let status = Command::new(cargo)
         .current_dir(root)
-        .args([
-            "test",
-            "--quiet",
-            "--package",
-            "lacework-tokens-api",
-            "--test",
-            "snapshots",
-        ])
+        .args(["test", "--quiet", "--package", "lacework-tokens-api", "--test", "snapshots"])
         .env("INSTA_UPDATE", insta_update)
         .env_remove("INSTA_FORCE_PASS")
         .status()
         .map_err(|e| format!("cannot run cargo: {e}"))?;
-    if status.success() {
-        Ok(())
-    } else {
-        Err(format!("the snapshot tests failed ({status})"))
-    }
+    if status.success() { Ok(()) } else { Err(format!("the snapshot tests failed ({status})")) }
 }
 
 /// The snapshot files by name, with their contents.
@@ -134,17 +117,11 @@ fn read_snapshots(dir: &Path) -> Result<BTreeMap<String, String>, String> {
         Err(e) => return Err(format!("cannot read {}: {e}", dir.display())),
     };
     for entry in entries {
-        let path = entry
-            .map_err(|e| format!("cannot read {}: {e}", dir.display()))?
-            .path();
+        let path = entry.map_err(|e| format!("cannot read {}: {e}", dir.display()))?.path();
         if path.extension().is_some_and(|ext| ext == "snap") {
-            let contents = std::fs::read_to_string(&path)
-                .map_err(|e| format!("cannot read {}: {e}", path.display()))?;
-            let name = path
-                .file_name()
-                .unwrap_or_default()
-                .to_string_lossy()
-                .into_owned();
+            let contents =
+                std::fs::read_to_string(&path).map_err(|e| format!("cannot read {}: {e}", path.display()))?;
+            let name = path.file_name().unwrap_or_default().to_string_lossy().into_owned();
             snapshots.insert(name, contents);
         }
     }
@@ -153,8 +130,5 @@ fn read_snapshots(dir: &Path) -> Result<BTreeMap<String, String>, String> {
 
 fn workspace_root() -> PathBuf {
     // xtask lives in <root>/xtask; cargo sets CARGO_MANIFEST_DIR when it builds this binary.
-    Path::new(env!("CARGO_MANIFEST_DIR"))
-        .parent()
-        .expect("xtask sits inside the workspace")
-        .to_owned()
+    Path::new(env!("CARGO_MANIFEST_DIR")).parent().expect("xtask sits inside the workspace").to_owned()
 }

@@ -82,9 +82,7 @@ impl Hooks {
 // Hooks hold credentials in practice: Debug says only whether any are plugged in.
 impl fmt::Debug for Hooks {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        f.debug_struct("Hooks")
-            .field("plugged_in", &self.0.is_some())
-            .finish()
+        f.debug_struct("Hooks").field("plugged_in", &self.0.is_some()).finish()
     }
 }
 
@@ -97,16 +95,11 @@ impl Client {
 }
 
 impl ClientHooks<Hooks> for Client {
-    async fn pre<E>(
-        &self,
-        request: &mut reqwest::Request,
-        info: &OperationInfo,
-    ) -> Result<(), Error<E>> {
+    async fn pre<E>(&self, request: &mut reqwest::Request, info: &OperationInfo) -> Result<(), Error<E>> {
         match self.inner().get() {
-            Some(hooks) => hooks
-                .prepare(request, info.operation_id)
-                .await
-                .map_err(|e| Error::Custom(e.to_string())),
+            Some(hooks) => {
+                hooks.prepare(request, info.operation_id).await.map_err(|e| Error::Custom(e.to_string()))
+            }
             None => Ok(()),
         }
     }
@@ -117,11 +110,7 @@ impl ClientHooks<Hooks> for Client {
         info: &OperationInfo,
     ) -> reqwest::Result<reqwest::Response> {
         match self.inner().get() {
-            Some(hooks) => {
-                hooks
-                    .execute(self.client(), request, info.operation_id)
-                    .await
-            }
+            Some(hooks) => hooks.execute(self.client(), request, info.operation_id).await,
             None => self.client().execute(request).await,
         }
     }

@@ -8,9 +8,7 @@ mod codegen;
 use std::path::PathBuf;
 
 fn error_for(fixture: &str) -> String {
-    let path = PathBuf::from(env!("CARGO_MANIFEST_DIR"))
-        .join("tests/fixtures")
-        .join(fixture);
+    let path = PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("tests/fixtures").join(fixture);
     match codegen::generate_file(&path) {
         Ok(_) => panic!("{fixture} generated code, but it is broken on purpose"),
         Err(e) => e.to_string(),
@@ -20,10 +18,7 @@ fn error_for(fixture: &str) -> String {
 #[track_caller]
 fn assert_mentions(message: &str, parts: &[&str]) {
     for part in parts {
-        assert!(
-            message.contains(part),
-            "message {message:?} does not mention {part:?}"
-        );
+        assert!(message.contains(part), "message {message:?} does not mention {part:?}");
     }
 }
 
@@ -32,10 +27,7 @@ fn yaml_syntax_error_names_file_line_and_column() {
     let message = error_for("syntax-error.yaml");
     assert_mentions(
         &message,
-        &[
-            "syntax-error.yaml: not a valid OpenAPI 3.0 document",
-            "at line 10 column 16",
-        ],
+        &["syntax-error.yaml: not a valid OpenAPI 3.0 document", "at line 10 column 16"],
     );
 }
 
@@ -44,9 +36,7 @@ fn generator_panic_is_caught_and_names_the_operation() {
     let message = error_for("mixed-success-schemas.yaml");
     assert_mentions(
         &message,
-        &[
-            "mixed-success-schemas.yaml: progenitor panicked in operation `createThing` (POST /things)",
-        ],
+        &["mixed-success-schemas.yaml: progenitor panicked in operation `createThing` (POST /things)"],
     );
 }
 
@@ -65,10 +55,7 @@ fn differing_error_schemas_are_refused_before_generation() {
 #[test]
 fn an_operation_needs_exactly_one_tag() {
     let message = error_for("two-tags.yaml");
-    assert_mentions(
-        &message,
-        &["operation `listThings` (GET /things): needs exactly one tag, has 2"],
-    );
+    assert_mentions(&message, &["operation `listThings` (GET /things): needs exactly one tag, has 2"]);
 }
 
 #[test]

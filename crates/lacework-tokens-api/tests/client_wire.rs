@@ -12,8 +12,8 @@ use axum::extract::State;
 use axum::http::{HeaderMap, Method, StatusCode, Uri};
 use lacework_tokens_api::hooks::{BoxFuture, PrepareError};
 use lacework_tokens_api::{
-    Client, ClientAccessTokensExt, ClientAgentAccessTokensExt, ClientAuthExt, Error, Hooks,
-    RequestHooks, ResponseValue, types,
+    Client, ClientAccessTokensExt, ClientAgentAccessTokensExt, ClientAuthExt, Error, Hooks, RequestHooks,
+    ResponseValue, types,
 };
 use serde_json::{Value, json};
 
@@ -28,9 +28,7 @@ struct Received {
 
 impl Received {
     fn header(&self, name: &str) -> Option<&str> {
-        self.headers
-            .get(name)
-            .map(|v| v.to_str().expect("test headers are ASCII"))
+        self.headers.get(name).map(|v| v.to_str().expect("test headers are ASCII"))
     }
 
     fn json(&self) -> Value {
@@ -51,21 +49,9 @@ async fn record(
     headers: HeaderMap,
     body: Bytes,
 ) -> (StatusCode, [(&'static str, &'static str); 1], String) {
-    let path_and_query = uri
-        .path_and_query()
-        .map_or_else(String::new, ToString::to_string);
-    recorder.received.lock().unwrap().push(Received {
-        method,
-        path_and_query,
-        headers,
-        body,
-    });
-    let (status, body) = recorder
-        .replies
-        .lock()
-        .unwrap()
-        .pop_front()
-        .expect("a reply was queued");
+    let path_and_query = uri.path_and_query().map_or_else(String::new, ToString::to_string);
+    recorder.received.lock().unwrap().push(Received { method, path_and_query, headers, body });
+    let (status, body) = recorder.replies.lock().unwrap().pop_front().expect("a reply was queued");
     (status, [("content-type", "application/json")], body)
 }
 
@@ -77,9 +63,7 @@ struct TestServer {
 impl TestServer {
     async fn start() -> Self {
         let recorder = Recorder::default();
-        let app = axum::Router::new()
-            .fallback(record)
-            .with_state(recorder.clone());
+        let app = axum::Router::new().fallback(record).with_state(recorder.clone());
         let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();
         let base_url = format!("http://{}", listener.local_addr().unwrap());
         tokio::spawn(async move { axum::serve(listener, app).await.unwrap() });
@@ -88,11 +72,7 @@ impl TestServer {
 
     fn reply(&self, status: u16, body: Value) {
         let status = StatusCode::from_u16(status).unwrap();
-        self.recorder
-            .replies
-            .lock()
-            .unwrap()
-            .push_back((status, body.to_string()));
+        self.recorder.replies.lock().unwrap().push_back((status, body.to_string()));
     }
 
     fn take_received(&self) -> Vec<Received> {
@@ -100,11 +80,7 @@ impl TestServer {
     }
 
     fn client(&self) -> Client {
-        Client::new_with_client(
-            &self.base_url,
-            reqwest::Client::new(),
-            Hooks::new(TestCredentials),
-        )
+        Client::new_with_client(&self.base_url, reqwest::Client::new(), Hooks::new(TestCredentials))
     }
 }
 
@@ -141,13 +117,10 @@ enum Outcome {
 
 fn outcome<T: serde::Serialize>(result: Result<ResponseValue<T>, Error<types::Error>>) -> Outcome {
     match result {
-        Ok(value) => Outcome::Success(
-            value.status().as_u16(),
-            serde_json::to_value(value.into_inner()).unwrap(),
-        ),
-        Err(Error::ErrorResponse(e)) => {
-            Outcome::ErrorResponse(e.status().as_u16(), e.into_inner().message)
+        Ok(value) => {
+            Outcome::Success(value.status().as_u16(), serde_json::to_value(value.into_inner()).unwrap())
         }
+        Err(Error::ErrorResponse(e)) => Outcome::ErrorResponse(e.status().as_u16(), e.into_inner().message),
         Err(Error::UnexpectedResponse(response)) => Outcome::Unexpected(response.status().as_u16()),
         Err(Error::Custom(message)) => Outcome::Custom(message),
         Err(other) => Outcome::Other(other.to_string()),
@@ -191,8 +164,7 @@ fn access_token() -> Value {
 
 fn cases() -> Vec<Case> {
     let create_body = json!({"tokenAlias": "qa", "props": {"description": "QA group"}});
-    let update_body =
-        json!({"tokenAlias": "Eng", "tokenEnabled": 1, "props": {"description": "Eng group"}});
+    let update_body = json!({"tokenAlias": "Eng", "tokenEnabled": 1, "props": {"description": "Eng group"}});
     let search_body = json!({
         "filters": [{"expression": "eq", "field": "tokenAlias", "value": "Eng"}],
         "returns": ["tokenAlias", "tokenEnabled"]
@@ -207,10 +179,7 @@ fn cases() -> Vec<Case> {
             path: "/api/v2/access/tokens",
             body: Some(exchange_body.clone()),
             sub_account: false,
-            success: (
-                201,
-                json!({"token": "the-new-bearer", "expiresAt": "2020-12-16T17:43:37.915Z"}),
-            ),
+            success: (201, json!({"token": "the-new-bearer", "expiresAt": "2020-12-16T17:43:37.915Z"})),
             call: Box::new(move |c| {
                 let body: types::ApiTokenRequest = from_json(exchange_body.clone());
                 Box::pin(async move { outcome(c.create_api_token().body(body).send().await) })
@@ -226,13 +195,7 @@ fn cases() -> Vec<Case> {
             call: Box::new(move |c| {
                 let body: types::AgentAccessTokenCreate = from_json(create_body.clone());
                 Box::pin(async move {
-                    outcome(
-                        c.create_agent_access_token()
-                            .account_name("child")
-                            .body(body)
-                            .send()
-                            .await,
-                    )
+                    outcome(c.create_agent_access_token().account_name("child").body(body).send().await)
                 })
             }),
         },
@@ -247,14 +210,9 @@ fn cases() -> Vec<Case> {
                 json!({"data": [agent_token()], "paging": {"rows": 1, "totalRows": 1, "urls": {"nextPage": "http://127.0.0.1:1/next?page=2"}}}),
             ),
             call: Box::new(|c| {
-                Box::pin(async move {
-                    outcome(
-                        c.list_agent_access_tokens()
-                            .account_name("child")
-                            .send()
-                            .await,
-                    )
-                })
+                Box::pin(
+                    async move { outcome(c.list_agent_access_tokens().account_name("child").send().await) },
+                )
             }),
         },
         Case {
@@ -263,20 +221,11 @@ fn cases() -> Vec<Case> {
             path: "/api/v2/AgentAccessTokens/search",
             body: Some(search_body.clone()),
             sub_account: true,
-            success: (
-                200,
-                json!({"data": [{"tokenAlias": "Eng", "tokenEnabled": 1}]}),
-            ),
+            success: (200, json!({"data": [{"tokenAlias": "Eng", "tokenEnabled": 1}]})),
             call: Box::new(move |c| {
                 let body: types::AgentAccessTokenSearch = from_json(search_body.clone());
                 Box::pin(async move {
-                    outcome(
-                        c.search_agent_access_tokens()
-                            .account_name("child")
-                            .body(body)
-                            .send()
-                            .await,
-                    )
+                    outcome(c.search_agent_access_tokens().account_name("child").body(body).send().await)
                 })
             }),
         },
@@ -289,13 +238,7 @@ fn cases() -> Vec<Case> {
             success: (200, json!({"data": agent_token()})),
             call: Box::new(|c| {
                 Box::pin(async move {
-                    outcome(
-                        c.get_agent_access_token()
-                            .id(ID)
-                            .account_name("child")
-                            .send()
-                            .await,
-                    )
+                    outcome(c.get_agent_access_token().id(ID).account_name("child").send().await)
                 })
             }),
         },
@@ -310,12 +253,7 @@ fn cases() -> Vec<Case> {
                 let body: types::AgentAccessTokenUpdate = from_json(update_body.clone());
                 Box::pin(async move {
                     outcome(
-                        c.update_agent_access_token()
-                            .id(ID)
-                            .account_name("child")
-                            .body(body)
-                            .send()
-                            .await,
+                        c.update_agent_access_token().id(ID).account_name("child").body(body).send().await,
                     )
                 })
             }),
@@ -327,9 +265,7 @@ fn cases() -> Vec<Case> {
             body: None,
             sub_account: false,
             success: (200, json!({"items": [access_token()], "count": 1})),
-            call: Box::new(|c| {
-                Box::pin(async move { outcome(c.list_access_tokens().send().await) })
-            }),
+            call: Box::new(|c| Box::pin(async move { outcome(c.list_access_tokens().send().await) })),
         },
         Case {
             operation: "createAccessToken",
@@ -355,12 +291,7 @@ fn cases() -> Vec<Case> {
             success: (200, access_token()),
             call: Box::new(|c| {
                 Box::pin(async move {
-                    outcome(
-                        c.get_access_token()
-                            .access_token_id("5f3c1e2d9b8a7c6d5e4f3a2b")
-                            .send()
-                            .await,
-                    )
+                    outcome(c.get_access_token().access_token_id("5f3c1e2d9b8a7c6d5e4f3a2b").send().await)
                 })
             }),
         },
@@ -393,12 +324,7 @@ fn cases() -> Vec<Case> {
             success: (200, json!({"success": true})),
             call: Box::new(|c| {
                 Box::pin(async move {
-                    outcome(
-                        c.delete_access_token()
-                            .access_token_id("5f3c1e2d9b8a7c6d5e4f3a2b")
-                            .send()
-                            .await,
-                    )
+                    outcome(c.delete_access_token().access_token_id("5f3c1e2d9b8a7c6d5e4f3a2b").send().await)
                 })
             }),
         },
@@ -421,66 +347,33 @@ async fn every_operation_sends_method_path_headers_and_body_and_decodes_its_succ
         server.reply(status, body.clone());
         let outcome = (case.call)(&client).await;
 
-        let [received] =
-            <[Received; 1]>::try_from(server.take_received()).expect("exactly one request");
+        let [received] = <[Received; 1]>::try_from(server.take_received()).expect("exactly one request");
         let op = case.operation;
         assert_eq!(received.method, case.method, "{op}: method");
         assert_eq!(received.path_and_query, case.path, "{op}: path");
-        assert_eq!(
-            received.header("accept"),
-            Some("application/json"),
-            "{op}: accept"
-        );
+        assert_eq!(received.header("accept"), Some("application/json"), "{op}: accept");
         if op == "createApiToken" {
-            assert_eq!(
-                received.header("x-lw-uaks"),
-                Some(KEY_SECRET),
-                "{op}: key secret"
-            );
-            assert_eq!(
-                received.header("authorization"),
-                None,
-                "{op}: no bearer on the exchange"
-            );
+            assert_eq!(received.header("x-lw-uaks"), Some(KEY_SECRET), "{op}: key secret");
+            assert_eq!(received.header("authorization"), None, "{op}: no bearer on the exchange");
         } else {
             assert_eq!(
                 received.header("authorization"),
                 Some(format!("Bearer {BEARER}").as_str()),
                 "{op}: bearer"
             );
-            assert_eq!(
-                received.header("x-lw-uaks"),
-                None,
-                "{op}: the key secret goes only to the exchange"
-            );
+            assert_eq!(received.header("x-lw-uaks"), None, "{op}: the key secret goes only to the exchange");
         }
         let expected_sub_account = case.sub_account.then_some("child");
-        assert_eq!(
-            received.header("account-name"),
-            expected_sub_account,
-            "{op}: Account-Name"
-        );
+        assert_eq!(received.header("account-name"), expected_sub_account, "{op}: Account-Name");
         match &case.body {
             Some(expected) => {
-                assert_eq!(
-                    received.header("content-type"),
-                    Some("application/json"),
-                    "{op}: content-type"
-                );
+                assert_eq!(received.header("content-type"), Some("application/json"), "{op}: content-type");
                 assert_eq!(&received.json(), expected, "{op}: body");
             }
-            None => assert!(
-                received.body.is_empty(),
-                "{op}: no body expected, got {:?}",
-                received.body
-            ),
+            None => assert!(received.body.is_empty(), "{op}: no body expected, got {:?}", received.body),
         }
         // The decoded value serializes back to what the server sent: nothing lost or renamed.
-        assert_eq!(
-            outcome,
-            Outcome::Success(status, body),
-            "{op}: decoded success"
-        );
+        assert_eq!(outcome, Outcome::Success(status, body), "{op}: decoded success");
     }
 }
 
@@ -492,21 +385,9 @@ async fn every_operation_maps_client_and_server_errors() {
         // 400 and 500-range answers are documented for every operation (as 4XX/400 and 5XX).
         for (status, body, message) in [
             (400, json!({"message": "Bad request"}), "Bad request"),
-            (
-                400,
-                json!({"type": "BadRequest", "message": "name too long"}),
-                "name too long",
-            ),
-            (
-                503,
-                json!({"message": "Service unavailable"}),
-                "Service unavailable",
-            ),
-            (
-                500,
-                json!({"ok": false, "message": "boom", "data": {"message": "boom"}}),
-                "boom",
-            ),
+            (400, json!({"type": "BadRequest", "message": "name too long"}), "name too long"),
+            (503, json!({"message": "Service unavailable"}), "Service unavailable"),
+            (500, json!({"ok": false, "message": "boom", "data": {"message": "boom"}}), "boom"),
         ] {
             server.reply(status, body);
             let outcome = (case.call)(&client).await;
@@ -531,25 +412,13 @@ async fn documented_specific_statuses_and_ranges_are_told_apart() {
     assert_eq!(got, Outcome::ErrorResponse(404, Some("Not found".into())));
     // ...the access-token operations list their statuses, so an unlisted one is unexpected...
     server.reply(404, json!({"message": "Not found"}));
-    assert_eq!(
-        outcome_of_list_access_tokens(&client).await,
-        Outcome::Unexpected(404)
-    );
-    server.reply(
-        404,
-        json!({"type": "NotFound", "message": "accessToken not found"}),
-    );
+    assert_eq!(outcome_of_list_access_tokens(&client).await, Outcome::Unexpected(404));
+    server.reply(404, json!({"type": "NotFound", "message": "accessToken not found"}));
     let got = outcome(client.get_access_token().access_token_id("x").send().await);
-    assert_eq!(
-        got,
-        Outcome::ErrorResponse(404, Some("accessToken not found".into()))
-    );
+    assert_eq!(got, Outcome::ErrorResponse(404, Some("accessToken not found".into())));
     // ...and a redirect is never a success.
     server.reply(302, json!({}));
-    assert_eq!(
-        outcome_of_list_access_tokens(&client).await,
-        Outcome::Unexpected(302)
-    );
+    assert_eq!(outcome_of_list_access_tokens(&client).await, Outcome::Unexpected(302));
 }
 
 async fn outcome_of_list_access_tokens(client: &Client) -> Outcome {
@@ -566,23 +435,12 @@ async fn ids_are_percent_encoded_into_one_path_segment() {
     server.reply(200, json!({"data": agent_token()}));
     let _ = client.get_agent_access_token().id(hostile).send().await;
     server.reply(200, access_token());
-    let _ = client
-        .delete_access_token()
-        .access_token_id(hostile)
-        .send()
-        .await;
+    let _ = client.delete_access_token().access_token_id(hostile).send().await;
 
-    let paths: Vec<String> = server
-        .take_received()
-        .into_iter()
-        .map(|r| r.path_and_query)
-        .collect();
+    let paths: Vec<String> = server.take_received().into_iter().map(|r| r.path_and_query).collect();
     assert_eq!(
         paths,
-        [
-            format!("/api/v2/AgentAccessTokens/{encoded}"),
-            format!("/api/v2/AccessTokens/{encoded}")
-        ]
+        [format!("/api/v2/AgentAccessTokens/{encoded}"), format!("/api/v2/AccessTokens/{encoded}")]
     );
 }
 
@@ -592,10 +450,7 @@ async fn a_plain_client_sends_no_credentials() {
     let client = Client::plain(&server.base_url);
     server.reply(401, json!({"message": "Unauthorized"}));
     let outcome = outcome(client.list_agent_access_tokens().send().await);
-    assert_eq!(
-        outcome,
-        Outcome::ErrorResponse(401, Some("Unauthorized".into()))
-    );
+    assert_eq!(outcome, Outcome::ErrorResponse(401, Some("Unauthorized".into())));
     let [received] = <[Received; 1]>::try_from(server.take_received()).unwrap();
     assert_eq!(received.header("authorization"), None);
 }
@@ -616,13 +471,9 @@ impl RequestHooks for Refuse {
 #[tokio::test]
 async fn a_prepare_error_stops_the_request_before_it_is_sent() {
     let server = TestServer::start().await;
-    let client =
-        Client::new_with_client(&server.base_url, reqwest::Client::new(), Hooks::new(Refuse));
+    let client = Client::new_with_client(&server.base_url, reqwest::Client::new(), Hooks::new(Refuse));
     let outcome = outcome(client.list_agent_access_tokens().send().await);
-    assert_eq!(
-        outcome,
-        Outcome::Custom("no bearer for list_agent_access_tokens".into())
-    );
+    assert_eq!(outcome, Outcome::Custom("no bearer for list_agent_access_tokens".into()));
     assert!(server.take_received().is_empty());
 }
 
@@ -637,9 +488,7 @@ impl RequestHooks for CannedExecute {
         _: &'static str,
     ) -> BoxFuture<'a, reqwest::Result<reqwest::Response>> {
         // Send the request twice: a retry must be able to re-send the body intact.
-        let again = request
-            .try_clone()
-            .expect("JSON bodies are buffered, so cloneable");
+        let again = request.try_clone().expect("JSON bodies are buffered, so cloneable");
         Box::pin(async move {
             let _first = client.execute(request).await?;
             client.execute(again).await
@@ -650,21 +499,14 @@ impl RequestHooks for CannedExecute {
 #[tokio::test]
 async fn an_execute_hook_wraps_sending_and_can_resend_the_body() {
     let server = TestServer::start().await;
-    let client = Client::new_with_client(
-        &server.base_url,
-        reqwest::Client::new(),
-        Hooks::new(CannedExecute),
-    );
+    let client = Client::new_with_client(&server.base_url, reqwest::Client::new(), Hooks::new(CannedExecute));
     server.reply(503, json!({"message": "try again"}));
     server.reply(201, json!({"data": agent_token()}));
     let body: types::AgentAccessTokenCreate = from_json(json!({"tokenAlias": "qa"}));
     let outcome = outcome(client.create_agent_access_token().body(body).send().await);
     assert!(matches!(outcome, Outcome::Success(201, _)), "{outcome:?}");
     let bodies: Vec<Value> = server.take_received().iter().map(Received::json).collect();
-    assert_eq!(
-        bodies,
-        [json!({"tokenAlias": "qa"}), json!({"tokenAlias": "qa"})]
-    );
+    assert_eq!(bodies, [json!({"tokenAlias": "qa"}), json!({"tokenAlias": "qa"})]);
 }
 
 #[test]
@@ -675,13 +517,7 @@ fn debug_output_hides_secrets_in_wire_types_and_hooks() {
     let access: types::AccessToken = from_json(json!({"token": "access-secret-456"}));
     let hooks = Hooks::new(TestCredentials);
     let printed = format!("{token:?} {agent:?} {access:?} {hooks:?}");
-    for secret in [
-        "bearer-secret-123",
-        ID,
-        "access-secret-456",
-        KEY_SECRET,
-        BEARER,
-    ] {
+    for secret in ["bearer-secret-123", ID, "access-secret-456", KEY_SECRET, BEARER] {
         assert!(!printed.contains(secret), "{secret} appears in {printed}");
     }
     assert!(printed.contains("[redacted]"));

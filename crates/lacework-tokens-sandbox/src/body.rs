@@ -14,9 +14,6 @@ pub const MAX_BODY_BYTES: usize = 1024 * 1024;
 pub async fn read_json<T: DeserializeOwned>(body: Body) -> Result<T, ApiError> {
     let bytes = axum::body::to_bytes(body, MAX_BODY_BYTES)
         .await
-        .map_err(|_| {
-            ApiError::bad_request("request body is larger than 1 MB, or could not be read")
-        })?;
-    serde_json::from_slice(&bytes)
-        .map_err(|e| ApiError::bad_request(format!("invalid request body: {e}")))
+        .map_err(|_| ApiError::bad_request("request body is larger than 1 MB, or could not be read"))?;
+    serde_json::from_slice(&bytes).map_err(|e| ApiError::bad_request(format!("invalid request body: {e}")))
 }

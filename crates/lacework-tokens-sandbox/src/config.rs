@@ -52,11 +52,7 @@ impl WireForms {
         for token_enabled in [TokenEnabledForm::String, TokenEnabledForm::Integer] {
             for props in [PropsForm::JsonString, PropsForm::Object] {
                 for timestamps in [TimestampForm::Milliseconds, TimestampForm::Seconds] {
-                    all.push(WireForms {
-                        token_enabled,
-                        props,
-                        timestamps,
-                    });
+                    all.push(WireForms { token_enabled, props, timestamps });
                 }
             }
         }
@@ -77,11 +73,7 @@ pub struct RateLimit {
 
 impl Default for RateLimit {
     fn default() -> Self {
-        Self {
-            limit: 480,
-            window: Duration::from_secs(3600),
-            enforce: false,
-        }
+        Self { limit: 480, window: Duration::from_secs(3600), enforce: false }
     }
 }
 

@@ -20,29 +20,17 @@ pub struct ApiError {
 impl ApiError {
     /// 400 with a message.
     pub fn bad_request(message: impl Into<String>) -> Self {
-        Self {
-            status: StatusCode::BAD_REQUEST,
-            kind: None,
-            message: message.into(),
-        }
+        Self { status: StatusCode::BAD_REQUEST, kind: None, message: message.into() }
     }
 
     /// 404 with a message.
     pub fn not_found(message: impl Into<String>) -> Self {
-        Self {
-            status: StatusCode::NOT_FOUND,
-            kind: None,
-            message: message.into(),
-        }
+        Self { status: StatusCode::NOT_FOUND, kind: None, message: message.into() }
     }
 
     /// 401 with a message.
     pub fn unauthorized(message: impl Into<String>) -> Self {
-        Self {
-            status: StatusCode::UNAUTHORIZED,
-            kind: None,
-            message: message.into(),
-        }
+        Self { status: StatusCode::UNAUTHORIZED, kind: None, message: message.into() }
     }
 
     /// Adds the `type` field that the access-token operations send.

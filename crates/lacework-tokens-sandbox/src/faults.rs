@@ -36,10 +36,7 @@ pub enum Fault {
 impl Fault {
     /// Whether the request is processed (its effect happens) under this fault.
     pub fn processes_request(&self) -> bool {
-        matches!(
-            self,
-            Fault::Delay(_) | Fault::TruncatedBody | Fault::MalformedBody | Fault::HugeBody(_)
-        )
+        matches!(self, Fault::Delay(_) | Fault::TruncatedBody | Fault::MalformedBody | Fault::HugeBody(_))
     }
 }
 
@@ -57,11 +54,7 @@ pub struct FaultRule {
 impl FaultRule {
     /// `fault` for the next request of any operation.
     pub fn new(fault: Fault) -> Self {
-        Self {
-            fault,
-            remaining: 1,
-            operation: None,
-        }
+        Self { fault, remaining: 1, operation: None }
     }
 
     /// For the next `n` matching requests.
@@ -94,11 +87,10 @@ impl FaultPlan {
     /// The fault for a request of `operation` (`None` for paths outside the API), if any; uses
     /// up one of that rule's requests.
     pub fn take(&mut self, operation: Option<&str>) -> Option<Fault> {
-        let index = self.rules.iter().position(|rule| {
-            rule.operation
-                .as_deref()
-                .is_none_or(|wanted| Some(wanted) == operation)
-        })?;
+        let index = self
+            .rules
+            .iter()
+            .position(|rule| rule.operation.as_deref().is_none_or(|wanted| Some(wanted) == operation))?;
         let rule = &mut self.rules[index];
         rule.remaining -= 1;
         let fault = rule.fault.clone();
@@ -137,11 +129,8 @@ impl FromStr for FaultRule {
     type Err = FaultSpecError;
 
     fn from_str(spec: &str) -> Result<Self, Self::Err> {
-        let bad = |why: &str| {
-            FaultSpecError(format!(
-                "bad fault {spec:?}: {why} (expected {FAULT_SPEC_HELP})"
-            ))
-        };
+        let bad =
+            |why: &str| FaultSpecError(format!("bad fault {spec:?}: {why} (expected {FAULT_SPEC_HELP})"));
         let (rest, operation) = match spec.split_once('@') {
             Some((rest, op)) if !op.is_empty() => (rest, Some(op.to_owned())),
             Some(_) => return Err(bad("empty operationId after @")),
@@ -150,10 +139,7 @@ impl FromStr for FaultRule {
         let (kind, remaining) = match rest.split_once('*') {
             Some((kind, n)) => (
                 kind,
-                n.parse::<u32>()
-                    .ok()
-                    .filter(|n| *n > 0)
-                    .ok_or_else(|| bad("N must be a positive number"))?,
+                n.parse::<u32>().ok().filter(|n| *n > 0).ok_or_else(|| bad("N must be a positive number"))?,
             ),
             None => (rest, 1),
         };
@@ -170,29 +156,20 @@ impl FromStr for FaultRule {
                 "malformed" => Fault::MalformedBody,
                 code => {
                     let status = status(code)?;
-                    Fault::Status {
-                        status,
-                        retry_after: matches!(status, 429 | 503).then_some(1),
-                    }
+                    Fault::Status { status, retry_after: matches!(status, 429 | 503).then_some(1) }
                 }
             },
-            Some(("delay", ms)) => Fault::Delay(Duration::from_millis(
-                ms.parse().map_err(|_| bad("delay is in milliseconds"))?,
-            )),
+            Some(("delay", ms)) => {
+                Fault::Delay(Duration::from_millis(ms.parse().map_err(|_| bad("delay is in milliseconds"))?))
+            }
             Some(("html", code)) => Fault::HtmlPage(status(code)?),
             Some(("empty", code)) => Fault::EmptyBody(status(code)?),
-            Some(("huge", bytes)) => Fault::HugeBody(
-                bytes
-                    .parse()
-                    .map_err(|_| bad("huge takes a size in bytes"))?,
-            ),
+            Some(("huge", bytes)) => {
+                Fault::HugeBody(bytes.parse().map_err(|_| bad("huge takes a size in bytes"))?)
+            }
             Some(_) => return Err(bad("unknown kind")),
         };
-        Ok(FaultRule {
-            fault,
-            remaining,
-            operation,
-        })
+        Ok(FaultRule { fault, remaining, operation })
     }
 }
 
@@ -205,25 +182,13 @@ mod tests {
         let rule: FaultRule = "503*2@getAgentAccessToken".parse().unwrap();
         assert_eq!(
             rule,
-            FaultRule::new(Fault::Status {
-                status: 503,
-                retry_after: Some(1)
-            })
-            .times(2)
-            .only("getAgentAccessToken")
+            FaultRule::new(Fault::Status { status: 503, retry_after: Some(1) })
+                .times(2)
+                .only("getAgentAccessToken")
         );
-        assert_eq!(
-            "drop".parse::<FaultRule>().unwrap().fault,
-            Fault::DropConnection
-        );
-        assert_eq!(
-            "delay=250".parse::<FaultRule>().unwrap().fault,
-            Fault::Delay(Duration::from_millis(250))
-        );
-        assert_eq!(
-            "html=502".parse::<FaultRule>().unwrap().fault,
-            Fault::HtmlPage(502)
-        );
+        assert_eq!("drop".parse::<FaultRule>().unwrap().fault, Fault::DropConnection);
+        assert_eq!("delay=250".parse::<FaultRule>().unwrap().fault, Fault::Delay(Duration::from_millis(250)));
+        assert_eq!("html=502".parse::<FaultRule>().unwrap().fault, Fault::HtmlPage(502));
         for bad in ["", "600", "delay=soon", "503*0", "503@", "teapot=418"] {
             let err = bad.parse::<FaultRule>().unwrap_err().to_string();
             assert!(err.contains(&format!("{bad:?}")), "{err}");
@@ -235,18 +200,9 @@ mod tests {
         let mut plan = FaultPlan::default();
         plan.push(FaultRule::new(Fault::DropConnection).only("createAgentAccessToken"));
         plan.push(FaultRule::new(Fault::MalformedBody).times(2));
-        assert_eq!(
-            plan.take(Some("listAgentAccessTokens")),
-            Some(Fault::MalformedBody)
-        );
-        assert_eq!(
-            plan.take(Some("createAgentAccessToken")),
-            Some(Fault::DropConnection)
-        );
-        assert_eq!(
-            plan.take(Some("createAgentAccessToken")),
-            Some(Fault::MalformedBody)
-        );
+        assert_eq!(plan.take(Some("listAgentAccessTokens")), Some(Fault::MalformedBody));
+        assert_eq!(plan.take(Some("createAgentAccessToken")), Some(Fault::DropConnection));
+        assert_eq!(plan.take(Some("createAgentAccessToken")), Some(Fault::MalformedBody));
         assert_eq!(plan.take(None), None);
     }
 }

@@ -36,17 +36,9 @@ pub struct DropConnection;
 pub async fn gate(State(shared): State<Arc<Shared>>, mut request: Request, next: Next) -> Response {
     let started = Instant::now();
     let method = request.method().clone();
-    let route = request
-        .extensions()
-        .get::<MatchedPath>()
-        .map(|m| m.as_str().to_owned());
-    let operation = route
-        .as_deref()
-        .and_then(|r| operations::operation(&method, r));
-    let raw_path = request
-        .uri()
-        .path_and_query()
-        .map_or_else(String::new, |p| p.as_str().to_owned());
+    let route = request.extensions().get::<MatchedPath>().map(|m| m.as_str().to_owned());
+    let operation = route.as_deref().and_then(|r| operations::operation(&method, r));
+    let raw_path = request.uri().path_and_query().map_or_else(String::new, |p| p.as_str().to_owned());
     let mut entry = JournalEntry {
         operation: operation.map(|o| o.id),
         method: method.to_string(),
@@ -58,12 +50,9 @@ pub async fn gate(State(shared): State<Arc<Shared>>, mut request: Request, next:
     };
 
     let mut response = match admit(&shared, &mut request, route.as_deref(), operation) {
-        Err(refusal) => refusal,
+        Err(refusal) => refusal.into_response(),
         Ok((standing, fault)) => {
-            entry.sub_account = request
-                .extensions()
-                .get::<Caller>()
-                .map(|c| c.sub_account.clone());
+            entry.sub_account = request.extensions().get::<Caller>().map(|c| c.sub_account.clone());
             entry.fault = fault.clone();
             let mut response = match fault {
                 Some(fault) if !fault.processes_request() => injected(&fault),
@@ -90,15 +79,10 @@ pub async fn gate(State(shared): State<Arc<Shared>>, mut request: Request, next:
         "{} {} -> {} {} {:.1}ms{}",
         entry.method,
         route.as_deref().unwrap_or("(no route)"),
-        entry
-            .status
-            .map_or_else(|| "dropped".to_owned(), |s| s.to_string()),
+        entry.status.map_or_else(|| "dropped".to_owned(), |s| s.to_string()),
         entry.operation.unwrap_or("-"),
         started.elapsed().as_secs_f64() * 1000.0,
-        entry
-            .fault
-            .as_ref()
-            .map_or_else(String::new, |f| format!(" fault={f:?}")),
+        entry.fault.as_ref().map_or_else(String::new, |f| format!(" fault={f:?}")),
     );
     shared.record(entry);
     response
@@ -110,24 +94,15 @@ fn admit(
     request: &mut Request,
     route: Option<&str>,
     operation: Option<Operation>,
-) -> Result<(Standing, Option<Fault>), Response> {
+) -> Result<(Standing, Option<Fault>), ApiError> {
     let typed = |e: ApiError| {
-        if operation.is_some_and(|o| o.functionality == "accessTokens") {
-            e.typed()
-        } else {
-            e
-        }
+        if operation.is_some_and(|o| o.functionality == "accessTokens") { e.typed() } else { e }
     };
     let sub_account = match request.headers().get("account-name") {
         None => String::new(),
         Some(value) => match value.to_str() {
             Ok(name) if !name.trim().is_empty() => name.to_owned(),
-            _ => {
-                return Err(typed(ApiError::bad_request(
-                    "Account-Name must be a visible ASCII name",
-                ))
-                .into_response());
-            }
+            _ => return Err(typed(ApiError::bad_request("Account-Name must be a visible ASCII name"))),
         },
     };
     let needs_bearer = operations::needs_bearer(request.method(), route, operation);
@@ -138,39 +113,21 @@ fn admit(
             .get(header::AUTHORIZATION)
             .and_then(|v| v.to_str().ok())
             .and_then(|v| v.strip_prefix("Bearer "))
-            .ok_or_else(|| {
-                typed(ApiError::unauthorized(
-                    "missing `Authorization: Bearer <token>` header",
-                ))
-                .into_response()
-            })?;
+            .ok_or_else(|| typed(ApiError::unauthorized("missing `Authorization: Bearer <token>` header")))?;
         let key_id = match inner.store.bearers.get(bearer) {
             Some(b) if b.expires > Instant::now() => b.key_id.clone(),
-            Some(_) => {
-                return Err(
-                    typed(ApiError::unauthorized("the bearer token has expired")).into_response(),
-                );
-            }
-            None => {
-                return Err(typed(ApiError::unauthorized("invalid bearer token")).into_response());
-            }
+            Some(_) => return Err(typed(ApiError::unauthorized("the bearer token has expired"))),
+            None => return Err(typed(ApiError::unauthorized("invalid bearer token"))),
         };
-        request.extensions_mut().insert(Caller {
-            key_id: key_id.clone(),
-            sub_account,
-        });
+        request.extensions_mut().insert(Caller { key_id: key_id.clone(), sub_account });
         key_id
     } else {
         "anonymous".to_owned()
     };
-    let functionality = operation.map_or_else(
-        || operations::functionality_of(route.unwrap_or("")),
-        |o| o.functionality,
-    );
+    let functionality =
+        operation.map_or_else(|| operations::functionality_of(route.unwrap_or("")), |o| o.functionality);
     let rate_limit = inner.settings.rate_limit;
-    let standing = inner
-        .limiter
-        .count(&rate_limit, &user, functionality, Instant::now());
+    let standing = inner.limiter.count(&rate_limit, &user, functionality, Instant::now());
     let fault = inner.faults.take(operation.map(|o| o.id));
     Ok((standing, fault))
 }
@@ -182,9 +139,7 @@ fn too_many_requests(standing: &Standing) -> Response {
         message: "Rate limit exceeded".to_owned(),
     }
     .into_response();
-    response
-        .headers_mut()
-        .insert(header::RETRY_AFTER, HeaderValue::from(standing.reset_secs));
+    response.headers_mut().insert(header::RETRY_AFTER, HeaderValue::from(standing.reset_secs));
     response
 }
 
@@ -196,47 +151,25 @@ fn set_rate_limit_headers(headers: &mut HeaderMap, standing: &Standing) {
 
 /// The answer to a request whose fault replaces processing.
 fn injected(fault: &Fault) -> Response {
-    let status =
-        |code: u16| StatusCode::from_u16(code).unwrap_or(StatusCode::INTERNAL_SERVER_ERROR);
+    let status = |code: u16| StatusCode::from_u16(code).unwrap_or(StatusCode::INTERNAL_SERVER_ERROR);
     match *fault {
-        Fault::Status {
-            status: code,
-            retry_after,
-        } => {
-            let message = status(code)
-                .canonical_reason()
-                .unwrap_or("Injected fault")
-                .to_owned();
-            let mut response = ApiError {
-                status: status(code),
-                kind: None,
-                message,
-            }
-            .into_response();
+        Fault::Status { status: code, retry_after } => {
+            let message = status(code).canonical_reason().unwrap_or("Injected fault").to_owned();
+            let mut response = ApiError { status: status(code), kind: None, message }.into_response();
             if let Some(seconds) = retry_after {
-                response
-                    .headers_mut()
-                    .insert(header::RETRY_AFTER, HeaderValue::from(seconds));
+                response.headers_mut().insert(header::RETRY_AFTER, HeaderValue::from(seconds));
             }
             response
         }
         Fault::HtmlPage(code) => {
-            let title = format!(
-                "{} {}",
-                code,
-                status(code).canonical_reason().unwrap_or("Error")
-            );
-            let page = format!(
-                "<html><head><title>{title}</title></head><body><h1>{title}</h1></body></html>\n"
-            );
+            let title = format!("{} {}", code, status(code).canonical_reason().unwrap_or("Error"));
+            let page =
+                format!("<html><head><title>{title}</title></head><body><h1>{title}</h1></body></html>\n");
             (status(code), [(header::CONTENT_TYPE, "text/html")], page).into_response()
         }
-        Fault::EmptyBody(code) => (
-            status(code),
-            [(header::CONTENT_TYPE, "application/json")],
-            "",
-        )
-            .into_response(),
+        Fault::EmptyBody(code) => {
+            (status(code), [(header::CONTENT_TYPE, "application/json")], "").into_response()
+        }
         _ => {
             let mut response = StatusCode::INTERNAL_SERVER_ERROR.into_response();
             response.extensions_mut().insert(DropConnection);
@@ -247,34 +180,26 @@ fn injected(fault: &Fault) -> Response {
 
 /// Damages a processed request's answer as its fault says.
 async fn mangle(response: Response, fault: Option<&Fault>) -> Response {
-    let Some(fault @ (Fault::TruncatedBody | Fault::MalformedBody | Fault::HugeBody(_))) = fault
-    else {
+    let Some(fault @ (Fault::TruncatedBody | Fault::MalformedBody | Fault::HugeBody(_))) = fault else {
         return response;
     };
     let (mut parts, body) = response.into_parts();
-    let bytes = axum::body::to_bytes(body, usize::MAX)
-        .await
-        .unwrap_or_default();
+    let bytes = axum::body::to_bytes(body, usize::MAX).await.unwrap_or_default();
     parts.headers.remove(header::CONTENT_LENGTH);
     let body = match fault {
         Fault::TruncatedBody => {
             // Promise the whole body, send half, then fail the stream: the connection is cut.
             // The pause lets the headers and the half go out before the cut.
-            parts
-                .headers
-                .insert(header::CONTENT_LENGTH, HeaderValue::from(bytes.len()));
+            parts.headers.insert(header::CONTENT_LENGTH, HeaderValue::from(bytes.len()));
             let half = bytes.slice(..bytes.len() / 2);
-            let first =
-                futures_util::stream::once(async move { Ok::<Bytes, std::io::Error>(half) });
+            let first = futures_util::stream::once(async move { Ok::<Bytes, std::io::Error>(half) });
             let cut = futures_util::stream::once(async {
                 tokio::time::sleep(std::time::Duration::from_millis(20)).await;
                 Err(std::io::Error::other("truncated on purpose"))
             });
             Body::from_stream(first.chain(cut))
         }
-        Fault::MalformedBody => {
-            Body::from("{\"data\": [{\"accessToken\": \"47d1\", \"tokenAlias\": ")
-        }
+        Fault::MalformedBody => Body::from("{\"data\": [{\"accessToken\": \"47d1\", \"tokenAlias\": "),
         Fault::HugeBody(size) => Body::from(padded(&bytes, *size)),
         _ => Body::from(bytes),
     };
@@ -286,10 +211,7 @@ fn padded(json: &[u8], size: usize) -> Vec<u8> {
     match serde_json::from_slice::<serde_json::Value>(json) {
         Ok(serde_json::Value::Object(mut map)) => {
             let base = json.len() + r#","padding":"""#.len();
-            map.insert(
-                "padding".to_owned(),
-                serde_json::Value::from("x".repeat(size.saturating_sub(base))),
-            );
+            map.insert("padding".to_owned(), serde_json::Value::from("x".repeat(size.saturating_sub(base))));
             serde_json::to_vec(&map).unwrap_or_default()
         }
         _ => json.to_vec(),

@@ -77,12 +77,8 @@ impl Sandbox {
     pub async fn bind(addr: SocketAddr, config: SandboxConfig) -> std::io::Result<Sandbox> {
         let listener = TcpListener::bind(addr).await?;
         let addr = listener.local_addr()?;
-        let key_id = config
-            .key_id
-            .unwrap_or_else(|| format!("SANDBOX_{}", random::hex(16).to_uppercase()));
-        let secret = config
-            .secret
-            .unwrap_or_else(|| format!("_{}", random::hex(16)));
+        let key_id = config.key_id.unwrap_or_else(|| format!("SANDBOX_{}", random::hex(16).to_uppercase()));
+        let secret = config.secret.unwrap_or_else(|| format!("_{}", random::hex(16)));
         let user_id = random::object_id();
         let mut store = Store::default();
         if config.seed_demo {
@@ -99,22 +95,11 @@ impl Sandbox {
             limiter: Default::default(),
             journal: VecDeque::new(),
         };
-        let shared = Arc::new(Shared::new(
-            format!("http://{addr}"),
-            key_id,
-            secret,
-            user_id,
-            inner,
-        ));
+        let shared = Arc::new(Shared::new(format!("http://{addr}"), key_id, secret, user_id, inner));
         let router = routes::router(shared.clone());
         let (shutdown, shutdown_rx) = oneshot::channel();
         let task = tokio::spawn(server::serve(listener, router, shutdown_rx));
-        Ok(Sandbox {
-            shared,
-            addr,
-            shutdown: Some(shutdown),
-            task: Some(task),
-        })
+        Ok(Sandbox { shared, addr, shutdown: Some(shutdown), task: Some(task) })
     }
 
     /// The base URL clients use, e.g. `http://127.0.0.1:40123`.

@@ -5,8 +5,7 @@ use std::net::SocketAddr;
 use clap::{Parser, ValueEnum};
 use lacework_tokens_sandbox::faults::FAULT_SPEC_HELP;
 use lacework_tokens_sandbox::{
-    FaultRule, PropsForm, RateLimit, Sandbox, SandboxConfig, TimestampForm, TokenEnabledForm,
-    WireForms,
+    FaultRule, PropsForm, RateLimit, Sandbox, SandboxConfig, TimestampForm, TokenEnabledForm, WireForms,
 };
 
 /// A Lacework tokens API server on loopback: every operation of the token endpoints, in memory.
@@ -101,11 +100,7 @@ async fn main() -> std::process::ExitCode {
         forms,
         page_size: args.page_size as usize,
         rate_limit: match args.rate_limit {
-            Some(limit) => RateLimit {
-                limit,
-                enforce: true,
-                ..RateLimit::default()
-            },
+            Some(limit) => RateLimit { limit, enforce: true, ..RateLimit::default() },
             None => RateLimit::default(),
         },
         seed_demo: args.seed_demo,
@@ -121,10 +116,7 @@ async fn main() -> std::process::ExitCode {
         sandbox.inject(rule);
     }
     // The credentials are the sandbox's own test key: printing them is the point.
-    println!(
-        "lacework-tokens-sandbox listening on {}",
-        sandbox.base_url()
-    );
+    println!("lacework-tokens-sandbox listening on {}", sandbox.base_url());
     println!("  LW_API_SERVER_URL={}", sandbox.base_url());
     println!("  LW_API_KEY={}", sandbox.key_id());
     println!("  LW_API_SECRET={}", sandbox.secret());

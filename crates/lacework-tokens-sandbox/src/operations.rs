@@ -37,61 +37,16 @@ const ACCESS: &str = "accessTokens";
 /// Every operation of the spec: (method, route, operationId, functionality).
 pub const OPERATIONS: [(Method, &str, &str, &str); 11] = [
     (Method::POST, route::API_TOKEN, "createApiToken", AUTH),
-    (
-        Method::POST,
-        route::AGENT_TOKENS,
-        "createAgentAccessToken",
-        AGENT,
-    ),
-    (
-        Method::GET,
-        route::AGENT_TOKENS,
-        "listAgentAccessTokens",
-        AGENT,
-    ),
-    (
-        Method::POST,
-        route::AGENT_SEARCH,
-        "searchAgentAccessTokens",
-        AGENT,
-    ),
-    (
-        Method::GET,
-        route::AGENT_TOKEN,
-        "getAgentAccessToken",
-        AGENT,
-    ),
-    (
-        Method::PATCH,
-        route::AGENT_TOKEN,
-        "updateAgentAccessToken",
-        AGENT,
-    ),
-    (
-        Method::GET,
-        route::ACCESS_TOKENS,
-        "listAccessTokens",
-        ACCESS,
-    ),
-    (
-        Method::POST,
-        route::ACCESS_TOKENS,
-        "createAccessToken",
-        ACCESS,
-    ),
+    (Method::POST, route::AGENT_TOKENS, "createAgentAccessToken", AGENT),
+    (Method::GET, route::AGENT_TOKENS, "listAgentAccessTokens", AGENT),
+    (Method::POST, route::AGENT_SEARCH, "searchAgentAccessTokens", AGENT),
+    (Method::GET, route::AGENT_TOKEN, "getAgentAccessToken", AGENT),
+    (Method::PATCH, route::AGENT_TOKEN, "updateAgentAccessToken", AGENT),
+    (Method::GET, route::ACCESS_TOKENS, "listAccessTokens", ACCESS),
+    (Method::POST, route::ACCESS_TOKENS, "createAccessToken", ACCESS),
     (Method::GET, route::ACCESS_TOKEN, "getAccessToken", ACCESS),
-    (
-        Method::PATCH,
-        route::ACCESS_TOKEN,
-        "patchAccessToken",
-        ACCESS,
-    ),
-    (
-        Method::DELETE,
-        route::ACCESS_TOKEN,
-        "deleteAccessToken",
-        ACCESS,
-    ),
+    (Method::PATCH, route::ACCESS_TOKEN, "patchAccessToken", ACCESS),
+    (Method::DELETE, route::ACCESS_TOKEN, "deleteAccessToken", ACCESS),
 ];
 
 /// The operation a request with this method and matched route is.
@@ -113,9 +68,5 @@ pub fn needs_bearer(method: &Method, route: Option<&str>, operation: Option<Oper
 
 /// The rate-limit bucket of a route that is not an operation (next pages count as agent tokens).
 pub fn functionality_of(route: &str) -> &'static str {
-    if route.starts_with("/api/v2/AccessTokens") {
-        ACCESS
-    } else {
-        AGENT
-    }
+    if route.starts_with("/api/v2/AccessTokens") { ACCESS } else { AGENT }
 }

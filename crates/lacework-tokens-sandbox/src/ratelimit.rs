@@ -34,10 +34,7 @@ impl RateLimiter {
         functionality: &'static str,
         now: Instant,
     ) -> Standing {
-        let (started, used) = self
-            .windows
-            .entry((user.to_owned(), functionality))
-            .or_insert((now, 0));
+        let (started, used) = self.windows.entry((user.to_owned(), functionality)).or_insert((now, 0));
         if now.duration_since(*started) >= config.window {
             *started = now;
             *used = 0;
@@ -65,11 +62,7 @@ mod tests {
 
     #[test]
     fn counts_per_user_and_functionality_and_resets_with_the_window() {
-        let config = RateLimit {
-            limit: 2,
-            window: Duration::from_secs(60),
-            enforce: true,
-        };
+        let config = RateLimit { limit: 2, window: Duration::from_secs(60), enforce: true };
         let mut limiter = RateLimiter::default();
         let t0 = Instant::now();
         let count = |l: &mut RateLimiter, user, f, t| l.count(&config, user, f, t);
@@ -78,17 +71,8 @@ mod tests {
         let refused = count(&mut limiter, "a", "agent", t0 + Duration::from_millis(500));
         assert!(refused.refused);
         assert_eq!(refused.reset_secs, 60);
-        assert!(
-            !count(&mut limiter, "b", "agent", t0).refused,
-            "another user has their own window"
-        );
-        assert!(
-            !count(&mut limiter, "a", "access", t0).refused,
-            "another functionality too"
-        );
-        assert!(
-            !count(&mut limiter, "a", "agent", t0 + Duration::from_secs(60)).refused,
-            "the window reset"
-        );
+        assert!(!count(&mut limiter, "b", "agent", t0).refused, "another user has their own window");
+        assert!(!count(&mut limiter, "a", "access", t0).refused, "another functionality too");
+        assert!(!count(&mut limiter, "a", "agent", t0 + Duration::from_secs(60)).refused, "the window reset");
     }
 }

@@ -42,12 +42,8 @@ pub fn matching<'a>(
     records: &'a [AgentTokenRecord],
     search: &AgentAccessTokenSearch,
 ) -> Result<Vec<&'a AgentTokenRecord>, String> {
-    let filters = search
-        .filters
-        .iter()
-        .enumerate()
-        .map(|(i, f)| compile(i, f))
-        .collect::<Result<Vec<_>, _>>()?;
+    let filters =
+        search.filters.iter().enumerate().map(|(i, f)| compile(i, f)).collect::<Result<Vec<_>, _>>()?;
     let (start, end) = match &search.time_filter {
         Some(tf) => (tf.start_time, tf.end_time),
         None => (None, None),
@@ -66,12 +62,7 @@ pub fn matching<'a>(
 
 fn compile(index: usize, filter: &SearchFilter) -> Result<Compiled, String> {
     let field = filter.field;
-    let at = |problem: String| {
-        format!(
-            "filters[{index}] ({} {}): {problem}",
-            field, filter.expression
-        )
-    };
+    let at = |problem: String| format!("filters[{index}] ({} {}): {problem}", field, filter.expression);
     let one = || match (&filter.value, filter.values.is_empty()) {
         (Some(value), true) => Ok(value.clone()),
         (None, _) => Err(at("needs `value`".to_owned())),
@@ -91,11 +82,7 @@ fn compile(index: usize, filter: &SearchFilter) -> Result<Compiled, String> {
         }
     };
     let time_field = || {
-        if field == Field::CreatedTime {
-            Ok(())
-        } else {
-            Err(at("applies to createdTime only".to_owned()))
-        }
+        if field == Field::CreatedTime { Ok(()) } else { Err(at("applies to createdTime only".to_owned())) }
     };
     let test = match filter.expression {
         Op::Eq | Op::Ne => Test::Equals(vec![operand(one()?)?], filter.expression == Op::Eq),
@@ -114,8 +101,7 @@ fn compile(index: usize, filter: &SearchFilter) -> Result<Compiled, String> {
         }
         Op::Rlike | Op::NotRlike => {
             text_field()?;
-            let regex =
-                Regex::new(&one()?).map_err(|e| at(format!("bad regular expression: {e}")))?;
+            let regex = Regex::new(&one()?).map_err(|e| at(format!("bad regular expression: {e}")))?;
             Test::Pattern(regex, filter.expression == Op::Rlike)
         }
         Op::Gt | Op::Ge | Op::Lt | Op::Le => {
@@ -131,8 +117,8 @@ fn compile(index: usize, filter: &SearchFilter) -> Result<Compiled, String> {
         Op::Between => {
             time_field()?;
             let bounds = many()?;
-            let [low, high] = <[String; 2]>::try_from(bounds)
-                .map_err(|_| at("needs exactly two `values`".to_owned()))?;
+            let [low, high] =
+                <[String; 2]>::try_from(bounds).map_err(|_| at("needs exactly two `values`".to_owned()))?;
             Test::Range(
                 Some(parse_time(&low).map_err(&at)?),
                 Some(parse_time(&high).map_err(&at)?),

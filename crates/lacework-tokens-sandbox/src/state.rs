@@ -55,28 +55,14 @@ pub struct Shared {
 
 impl Shared {
     /// New state.
-    pub fn new(
-        base_url: String,
-        key_id: String,
-        secret: String,
-        user_id: String,
-        inner: Inner,
-    ) -> Self {
-        Self {
-            base_url,
-            key_id,
-            secret,
-            user_id,
-            inner: Mutex::new(inner),
-        }
+    pub fn new(base_url: String, key_id: String, secret: String, user_id: String, inner: Inner) -> Self {
+        Self { base_url, key_id, secret, user_id, inner: Mutex::new(inner) }
     }
 
     /// Locks the state. A panic while it was held cannot leave it half-changed in a way that
     /// matters for a test server, so a poisoned lock is used as is.
     pub fn lock(&self) -> MutexGuard<'_, Inner> {
-        self.inner
-            .lock()
-            .unwrap_or_else(|poisoned| poisoned.into_inner())
+        self.inner.lock().unwrap_or_else(|poisoned| poisoned.into_inner())
     }
 
     /// Appends to the journal, dropping the oldest entry when full.

@@ -87,19 +87,21 @@ impl Account {
 
     /// The agent token whose value is `token`, to change it.
     pub fn agent_token_mut(&mut self, token: &str) -> Option<&mut AgentTokenRecord> {
-        self.agent_index
-            .get(token)
-            .map(|&i| &mut self.agent_tokens[i])
+        self.agent_index.get(token).map(|&i| &mut self.agent_tokens[i])
     }
 
     /// Stores a new agent token.
     pub fn insert_agent_token(&mut self, record: AgentTokenRecord) {
-        self.agent_index
-            .insert(record.access_token.clone(), self.agent_tokens.len());
+        self.agent_index.insert(record.access_token.clone(), self.agent_tokens.len());
         self.agent_tokens.push(record);
     }
 
     /// The access token with this id.
+    pub fn access_token(&self, id: &str) -> Option<&AccessTokenRecord> {
+        self.access_tokens.iter().find(|t| t.id == id)
+    }
+
+    /// The access token with this id, to change it.
     pub fn access_token_mut(&mut self, id: &str) -> Option<&mut AccessTokenRecord> {
         self.access_tokens.iter_mut().find(|t| t.id == id)
     }
@@ -143,52 +145,18 @@ impl Store {
 
     /// Adds a handful of realistic tokens to the primary account.
     pub fn seed_demo(&mut self, user_id: &str) {
-        let base = Utc
-            .with_ymd_and_hms(2024, 3, 1, 9, 30, 0)
-            .single()
-            .unwrap_or_else(now);
+        let base = Utc.with_ymd_and_hms(2024, 3, 1, 9, 30, 0).single().unwrap_or_else(now);
         let demo = [
-            (
-                "prod-linux-fleet",
-                true,
-                "Production Linux hosts",
-                Some("linux"),
-                Some("enterprise"),
-            ),
-            (
-                "prod-windows-fleet",
-                true,
-                "Production Windows hosts",
-                Some("windows"),
-                Some("enterprise"),
-            ),
-            (
-                "staging",
-                true,
-                "Staging cluster",
-                Some("linux"),
-                Some("professional"),
-            ),
-            (
-                "ci-runners",
-                true,
-                "Ephemeral CI runners",
-                Some("linux"),
-                Some("standard"),
-            ),
-            (
-                "ci-legacy",
-                false,
-                "Old CI, kept for audit",
-                Some("linux"),
-                Some("standard"),
-            ),
+            ("prod-linux-fleet", true, "Production Linux hosts", Some("linux"), Some("enterprise")),
+            ("prod-windows-fleet", true, "Production Windows hosts", Some("windows"), Some("enterprise")),
+            ("staging", true, "Staging cluster", Some("linux"), Some("professional")),
+            ("ci-runners", true, "Ephemeral CI runners", Some("linux"), Some("standard")),
+            ("ci-legacy", false, "Old CI, kept for audit", Some("linux"), Some("standard")),
             ("dev-laptops", false, "", None, None),
         ];
         let account = self.account("");
         for (i, (alias, enabled, description, os, subscription)) in demo.into_iter().enumerate() {
-            let created =
-                base + Duration::days(30 * i as i64) + Duration::milliseconds(137 * i as i64);
+            let created = base + Duration::days(30 * i as i64) + Duration::milliseconds(137 * i as i64);
             account.insert_agent_token(AgentTokenRecord {
                 access_token: random::agent_token(),
                 alias: alias.to_owned(),
@@ -200,10 +168,9 @@ impl Store {
                 version: "0.1".to_owned(),
             });
         }
-        for (name, scope) in [
-            ("terraform", vec!["devices"]),
-            ("dashboards", vec!["devices", "devices.state"]),
-        ] {
+        for (name, scope) in
+            [("terraform", vec!["devices"]), ("dashboards", vec!["devices", "devices.state"])]
+        {
             account.access_tokens.push(AccessTokenRecord {
                 id: random::object_id(),
                 user_id: user_id.to_owned(),

@@ -37,11 +37,9 @@ fn props(token: &AgentTokenRecord, forms: &WireForms) -> Value {
             PropsForm::Object => Value::from(timestamp(token.created, forms)),
         },
     );
-    for (key, value) in [
-        (description, &token.description),
-        (os, &token.os),
-        (subscription, &token.subscription),
-    ] {
+    for (key, value) in
+        [(description, &token.description), (os, &token.os), (subscription, &token.subscription)]
+    {
         if let Some(value) = value {
             map.insert(key.to_owned(), Value::from(value.as_str()));
         }
@@ -54,24 +52,14 @@ fn props(token: &AgentTokenRecord, forms: &WireForms) -> Value {
 
 /// An agent token, with only the `returns` fields when a search asked for some. `props` has no
 /// search field of its own and travels only in full rows.
-pub fn agent_token(
-    token: &AgentTokenRecord,
-    forms: &WireForms,
-    returns: Option<&[Field]>,
-) -> Value {
+pub fn agent_token(token: &AgentTokenRecord, forms: &WireForms, returns: Option<&[Field]>) -> Value {
     let wanted = |field: Field| returns.is_none_or(|fields| fields.contains(&field));
     let mut row = Map::new();
     if wanted(Field::AccessToken) {
-        row.insert(
-            "accessToken".into(),
-            Value::from(token.access_token.as_str()),
-        );
+        row.insert("accessToken".into(), Value::from(token.access_token.as_str()));
     }
     if wanted(Field::CreatedTime) {
-        row.insert(
-            "createdTime".into(),
-            Value::from(timestamp(token.created, forms)),
-        );
+        row.insert("createdTime".into(), Value::from(timestamp(token.created, forms)));
     }
     if returns.is_none() {
         row.insert("props".into(), props(token, forms));

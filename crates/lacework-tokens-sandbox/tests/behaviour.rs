@@ -31,52 +31,25 @@ async fn the_exchange_checks_key_secret_and_expiry() {
     let exchange = |body: Value, secret: Option<String>| {
         let h = &h;
         async move {
-            let headers: Vec<(&str, String)> =
-                secret.into_iter().map(|s| ("x-lw-uaks", s)).collect();
-            let headers: Vec<(&str, &str)> =
-                headers.iter().map(|(n, v)| (*n, v.as_str())).collect();
-            h.send(Method::POST, "/api/v2/access/tokens", Some(body), &headers)
-                .await
+            let headers: Vec<(&str, String)> = secret.into_iter().map(|s| ("x-lw-uaks", s)).collect();
+            let headers: Vec<(&str, &str)> = headers.iter().map(|(n, v)| (*n, v.as_str())).collect();
+            h.send(Method::POST, "/api/v2/access/tokens", Some(body), &headers).await
         }
     };
     let ok = exchange(json!({"keyId": key}), Some(secret.clone())).await;
     assert_eq!(ok.status, 201);
-    let expires_at =
-        chrono::DateTime::parse_from_rfc3339(ok.body["expiresAt"].as_str().unwrap()).unwrap();
-    let lifetime = expires_at
-        .signed_duration_since(chrono::Utc::now())
-        .num_seconds();
-    assert!(
-        (3590..=3600).contains(&lifetime),
-        "default expiry is 3600 s, got {lifetime}"
-    );
+    let expires_at = chrono::DateTime::parse_from_rfc3339(ok.body["expiresAt"].as_str().unwrap()).unwrap();
+    let lifetime = expires_at.signed_duration_since(chrono::Utc::now()).num_seconds();
+    assert!((3590..=3600).contains(&lifetime), "default expiry is 3600 s, got {lifetime}");
 
-    assert_eq!(
-        exchange(json!({"keyId": key}), Some("wrong".into()))
-            .await
-            .status,
-        401
-    );
+    assert_eq!(exchange(json!({"keyId": key}), Some("wrong".into())).await.status, 401);
     assert_eq!(exchange(json!({"keyId": key}), None).await.status, 401);
-    assert_eq!(
-        exchange(json!({"keyId": "OTHER"}), Some(secret.clone()))
-            .await
-            .status,
-        401
-    );
+    assert_eq!(exchange(json!({"keyId": "OTHER"}), Some(secret.clone())).await.status, 401);
     for bad_expiry in [0, 86401, -5] {
-        let answer = exchange(
-            json!({"keyId": key, "expiryTime": bad_expiry}),
-            Some(secret.clone()),
-        )
-        .await;
+        let answer = exchange(json!({"keyId": key, "expiryTime": bad_expiry}), Some(secret.clone())).await;
         assert_eq!(answer.status, 400, "expiryTime {bad_expiry}: {answer:?}");
     }
-    let max = exchange(
-        json!({"keyId": key, "expiryTime": 86400}),
-        Some(secret.clone()),
-    )
-    .await;
+    let max = exchange(json!({"keyId": key, "expiryTime": 86400}), Some(secret.clone())).await;
     assert_eq!(max.status, 201);
     let answer = exchange(json!({"keyId": key, "extra": 1}), Some(secret)).await;
     assert_eq!(answer.status, 400, "no other fields");
@@ -94,35 +67,15 @@ async fn every_other_endpoint_needs_a_valid_unexpired_bearer() {
     ] {
         let none = h.send(method.clone(), path, None, &[]).await;
         assert_eq!(none.status, 401, "{method} {path} without a bearer");
-        let wrong = h
-            .send(
-                method.clone(),
-                path,
-                None,
-                &[("authorization", "Bearer not-issued")],
-            )
-            .await;
+        let wrong = h.send(method.clone(), path, None, &[("authorization", "Bearer not-issued")]).await;
         assert_eq!(wrong.status, 401, "{method} {path} with an unknown bearer");
-        let no_scheme = h
-            .send(method.clone(), path, None, &[("authorization", &h.bearer)])
-            .await;
-        assert_eq!(
-            no_scheme.status, 401,
-            "{method} {path}: the `Bearer ` prefix is required"
-        );
+        let no_scheme = h.send(method.clone(), path, None, &[("authorization", &h.bearer)]).await;
+        assert_eq!(no_scheme.status, 401, "{method} {path}: the `Bearer ` prefix is required");
     }
-    assert_eq!(
-        h.call(Method::GET, "/api/v2/AgentAccessTokens", None)
-            .await
-            .status,
-        200
-    );
+    assert_eq!(h.call(Method::GET, "/api/v2/AgentAccessTokens", None).await.status, 200);
     h.sandbox.expire_bearers();
     let expired = h.call(Method::GET, "/api/v2/AgentAccessTokens", None).await;
-    assert_eq!(
-        (expired.status, expired.message()),
-        (401, "the bearer token has expired")
-    );
+    assert_eq!((expired.status, expired.message()), (401, "the bearer token has expired"));
 }
 
 #[tokio::test]
@@ -136,50 +89,25 @@ async fn agent_tokens_are_created_listed_read_and_updated_field_by_field() {
         )
         .await;
     assert_eq!(created.status, 201);
-    let token = created.body["data"]["accessToken"]
-        .as_str()
-        .unwrap()
-        .to_owned();
+    let token = created.body["data"]["accessToken"].as_str().unwrap().to_owned();
     assert_eq!(token.len(), 56);
-    assert_eq!(
-        created.body["data"]["tokenEnabled"], "1",
-        "enabled when tokenEnabled is absent"
-    );
+    assert_eq!(created.body["data"]["tokenEnabled"], "1", "enabled when tokenEnabled is absent");
     assert_eq!(created.body["data"]["version"], "0.1");
 
     // A rename alone changes nothing else.
     let path = format!("/api/v2/AgentAccessTokens/{token}");
-    let renamed = h
-        .call(Method::PATCH, &path, Some(json!({"tokenAlias": "Eng"})))
-        .await;
+    let renamed = h.call(Method::PATCH, &path, Some(json!({"tokenAlias": "Eng"}))).await;
     assert_eq!(renamed.status, 200);
     assert_eq!(renamed.body["data"]["tokenAlias"], "Eng");
     assert_eq!(renamed.body["data"]["tokenEnabled"], "1");
     assert_eq!(renamed.body["data"]["props"], created.body["data"]["props"]);
 
-    for (form, enabled) in [
-        (json!(0), "0"),
-        (json!("1"), "1"),
-        (json!(false), "0"),
-        (json!(true), "1"),
-    ] {
-        let answer = h
-            .call(Method::PATCH, &path, Some(json!({"tokenEnabled": form})))
-            .await;
-        assert_eq!(
-            answer.body["data"]["tokenEnabled"], enabled,
-            "tokenEnabled sent as {form}"
-        );
+    for (form, enabled) in [(json!(0), "0"), (json!("1"), "1"), (json!(false), "0"), (json!(true), "1")] {
+        let answer = h.call(Method::PATCH, &path, Some(json!({"tokenEnabled": form}))).await;
+        assert_eq!(answer.body["data"]["tokenEnabled"], enabled, "tokenEnabled sent as {form}");
     }
-    let described = h
-        .call(
-            Method::PATCH,
-            &path,
-            Some(json!({"props": {"description": "Eng group"}})),
-        )
-        .await;
-    let props: Value =
-        serde_json::from_str(described.body["data"]["props"].as_str().unwrap()).unwrap();
+    let described = h.call(Method::PATCH, &path, Some(json!({"props": {"description": "Eng group"}}))).await;
+    let props: Value = serde_json::from_str(described.body["data"]["props"].as_str().unwrap()).unwrap();
     assert_eq!(props["DESCRIPTION"], "Eng group");
     assert_eq!(props["OS"], "linux", "other props are kept");
 
@@ -187,21 +115,10 @@ async fn agent_tokens_are_created_listed_read_and_updated_field_by_field() {
     assert_eq!(fetched.body["data"], described.body["data"]);
     let listed = h.call(Method::GET, "/api/v2/AgentAccessTokens", None).await;
     assert_eq!(listed.body["data"], json!([described.body["data"]]));
-    assert!(
-        listed.body.get("paging").is_none(),
-        "one page: no paging block"
-    );
+    assert!(listed.body.get("paging").is_none(), "one page: no paging block");
 
-    let disabled = h
-        .create_agent_token(json!({"tokenAlias": "off", "tokenEnabled": 0}))
-        .await;
-    let answer = h
-        .call(
-            Method::GET,
-            &format!("/api/v2/AgentAccessTokens/{disabled}"),
-            None,
-        )
-        .await;
+    let disabled = h.create_agent_token(json!({"tokenAlias": "off", "tokenEnabled": 0})).await;
+    let answer = h.call(Method::GET, &format!("/api/v2/AgentAccessTokens/{disabled}"), None).await;
     assert_eq!(answer.body["data"]["tokenEnabled"], "0");
 }
 
@@ -209,7 +126,11 @@ async fn agent_tokens_are_created_listed_read_and_updated_field_by_field() {
 async fn access_tokens_live_and_die() {
     let h = harness().await;
     let created = h
-        .call(Method::POST, "/api/v2/AccessTokens", Some(json!({"name": "ci", "scope": ["devices"], "expirationDate": "2030-01-01T00:00:00Z"})))
+        .call(
+            Method::POST,
+            "/api/v2/AccessTokens",
+            Some(json!({"name": "ci", "scope": ["devices"], "expirationDate": "2030-01-01T00:00:00Z"})),
+        )
         .await;
     assert_eq!(created.status, 201);
     let secret = created.body["token"].as_str().unwrap().to_owned();
@@ -220,24 +141,12 @@ async fn access_tokens_live_and_die() {
 
     let fetched = h.call(Method::GET, &path, None).await;
     assert_eq!(fetched.status, 200);
-    assert!(
-        fetched.body.get("token").is_none(),
-        "the secret is returned once, at creation"
-    );
+    assert!(fetched.body.get("token").is_none(), "the secret is returned once, at creation");
     assert_eq!(fetched.body["userId"].as_str().unwrap().len(), 24);
 
-    let patched = h
-        .call(
-            Method::PATCH,
-            &path,
-            Some(json!({"name": "ci-2", "status": "inactive"})),
-        )
-        .await;
+    let patched = h.call(Method::PATCH, &path, Some(json!({"name": "ci-2", "status": "inactive"}))).await;
     assert_eq!(
-        (
-            patched.body["name"].as_str(),
-            patched.body["status"].as_str()
-        ),
+        (patched.body["name"].as_str(), patched.body["status"].as_str()),
         (Some("ci-2"), Some("inactive"))
     );
     for bad in [
@@ -247,24 +156,18 @@ async fn access_tokens_live_and_die() {
         json!({"status": "paused"}),
     ] {
         let answer = h.call(Method::PATCH, &path, Some(bad.clone())).await;
-        assert_eq!(
-            (answer.status, answer.body["type"].as_str()),
-            (400, Some("BadRequest")),
-            "{bad}"
-        );
+        assert_eq!((answer.status, answer.body["type"].as_str()), (400, Some("BadRequest")), "{bad}");
     }
-    let at_limit = h
-        .call(Method::PATCH, &path, Some(json!({"name": "x".repeat(255)})))
-        .await;
+    let at_limit = h.call(Method::PATCH, &path, Some(json!({"name": "x".repeat(255)}))).await;
     assert_eq!(at_limit.status, 200);
+
+    let malformed = h.call(Method::GET, "/api/v2/AccessTokens/not-an-id", None).await;
+    assert_eq!((malformed.status, malformed.body["type"].as_str()), (400, Some("BadRequest")));
 
     let listed = h.call(Method::GET, "/api/v2/AccessTokens", None).await;
     assert_eq!(listed.body["count"], 1);
     let deleted = h.call(Method::DELETE, &path, None).await;
-    assert_eq!(
-        (deleted.status, &deleted.body),
-        (200, &json!({"success": true}))
-    );
+    assert_eq!((deleted.status, &deleted.body), (200, &json!({"success": true})));
     for method in [Method::GET, Method::DELETE, Method::PATCH] {
         let body = (method == Method::PATCH).then(|| json!({"name": "x"}));
         let answer = h.call(method.clone(), &path, body).await;
@@ -281,17 +184,9 @@ async fn sub_accounts_keep_their_data_apart() {
     let h = harness().await;
     let primary = h.create_agent_token(json!({"tokenAlias": "primary"})).await;
     let answer = h
-        .call_as(
-            "child",
-            Method::POST,
-            "/api/v2/AgentAccessTokens",
-            Some(json!({"tokenAlias": "child"})),
-        )
+        .call_as("child", Method::POST, "/api/v2/AgentAccessTokens", Some(json!({"tokenAlias": "child"})))
         .await;
-    let child = answer.body["data"]["accessToken"]
-        .as_str()
-        .unwrap()
-        .to_owned();
+    let child = answer.body["data"]["accessToken"].as_str().unwrap().to_owned();
 
     let aliases = |answer: &support::Answer| -> Vec<String> {
         answer.body["data"]
@@ -301,46 +196,15 @@ async fn sub_accounts_keep_their_data_apart() {
             .map(|t| t["tokenAlias"].as_str().unwrap().to_owned())
             .collect()
     };
+    assert_eq!(aliases(&h.call(Method::GET, "/api/v2/AgentAccessTokens", None).await), ["primary"]);
+    assert_eq!(aliases(&h.call_as("child", Method::GET, "/api/v2/AgentAccessTokens", None).await), ["child"]);
     assert_eq!(
-        aliases(&h.call(Method::GET, "/api/v2/AgentAccessTokens", None).await),
-        ["primary"]
-    );
-    assert_eq!(
-        aliases(
-            &h.call_as("child", Method::GET, "/api/v2/AgentAccessTokens", None)
-                .await
-        ),
-        ["child"]
-    );
-    assert_eq!(
-        h.call_as(
-            "child",
-            Method::GET,
-            &format!("/api/v2/AgentAccessTokens/{primary}"),
-            None
-        )
-        .await
-        .status,
+        h.call_as("child", Method::GET, &format!("/api/v2/AgentAccessTokens/{primary}"), None).await.status,
         404
     );
-    assert_eq!(
-        h.call(
-            Method::GET,
-            &format!("/api/v2/AgentAccessTokens/{child}"),
-            None
-        )
-        .await
-        .status,
-        404
-    );
+    assert_eq!(h.call(Method::GET, &format!("/api/v2/AgentAccessTokens/{child}"), None).await.status, 404);
     let journal = h.sandbox.journal();
-    assert_eq!(
-        journal
-            .iter()
-            .filter(|e| e.sub_account.as_deref() == Some("child"))
-            .count(),
-        3
-    );
+    assert_eq!(journal.iter().filter(|e| e.sub_account.as_deref() == Some("child")).count(), 3);
 }
 
 #[tokio::test]
@@ -349,11 +213,7 @@ async fn bad_requests_are_refused_with_a_message_and_no_effect() {
     let url = format!("{}/api/v2/AgentAccessTokens", h.sandbox.base_url());
     let auth = format!("Bearer {}", h.bearer);
     let raw = |body: Vec<u8>| {
-        h.http
-            .post(&url)
-            .header("authorization", &auth)
-            .header("content-type", "application/json")
-            .body(body)
+        h.http.post(&url).header("authorization", &auth).header("content-type", "application/json").body(body)
     };
 
     let cases: Vec<(&str, Vec<u8>)> = vec![
@@ -362,62 +222,28 @@ async fn bad_requests_are_refused_with_a_message_and_no_effect() {
         ("empty body", Vec::new()),
         ("wrong type", br#"{"tokenAlias": 42}"#.to_vec()),
         ("empty alias", br#"{"tokenAlias": ""}"#.to_vec()),
-        (
-            "forbidden extra field",
-            br#"{"tokenAlias": "x", "owner": "me"}"#.to_vec(),
-        ),
-        (
-            "bad enum",
-            br#"{"tokenAlias": "x", "props": {"os": "plan9"}}"#.to_vec(),
-        ),
-        (
-            "tokenEnabled 2",
-            br#"{"tokenAlias": "x", "tokenEnabled": 2}"#.to_vec(),
-        ),
-        (
-            "over 1 MB",
-            format!(r#"{{"tokenAlias": "{}"}}"#, "x".repeat(1024 * 1024)).into_bytes(),
-        ),
+        ("forbidden extra field", br#"{"tokenAlias": "x", "owner": "me"}"#.to_vec()),
+        ("bad enum", br#"{"tokenAlias": "x", "props": {"os": "plan9"}}"#.to_vec()),
+        ("tokenEnabled 2", br#"{"tokenAlias": "x", "tokenEnabled": 2}"#.to_vec()),
+        ("over 1 MB", format!(r#"{{"tokenAlias": "{}"}}"#, "x".repeat(1024 * 1024)).into_bytes()),
     ];
     for (what, body) in cases {
         let answer = support::into_answer(raw(body).send().await.unwrap()).await;
         h.check(&Method::POST, "/api/v2/AgentAccessTokens", &answer);
         assert_eq!(answer.status, 400, "{what}: {answer:?}");
-        assert!(
-            !answer.message().is_empty(),
-            "{what}: an error body says what was wrong"
-        );
+        assert!(!answer.message().is_empty(), "{what}: an error body says what was wrong");
     }
-    assert_eq!(
-        h.sandbox.effects("createAgentAccessToken"),
-        0,
-        "nothing was created"
-    );
+    assert_eq!(h.sandbox.effects("createAgentAccessToken"), 0, "nothing was created");
 
-    let unknown = h
-        .call(
-            Method::GET,
-            "/api/v2/AgentAccessTokens/0123456789abcdef",
-            None,
-        )
-        .await;
+    let unknown = h.call(Method::GET, "/api/v2/AgentAccessTokens/0123456789abcdef", None).await;
     assert_eq!(unknown.status, 404);
-    assert!(
-        !unknown.message().contains("0123456789abcdef"),
-        "the id (a secret) is not echoed"
-    );
+    assert!(!unknown.message().contains("0123456789abcdef"), "the id (a secret) is not echoed");
     let wrong_method = h.call(Method::PUT, "/api/v2/AgentAccessTokens", None).await;
     assert_eq!(wrong_method.status, 405);
     let no_route = h.call(Method::GET, "/api/v2/Nothing", None).await;
     assert_eq!(no_route.status, 404);
-    let bad_sub_account = h
-        .send(
-            Method::GET,
-            "/api/v2/AgentAccessTokens",
-            None,
-            &[("account-name", " ")],
-        )
-        .await;
+    let bad_sub_account =
+        h.send(Method::GET, "/api/v2/AgentAccessTokens", None, &[("account-name", " ")]).await;
     assert_eq!(bad_sub_account.status, 400);
 }
 
@@ -431,9 +257,7 @@ async fn lists_and_searches_page_through_next_page_urls() {
         (
             Method::POST,
             "/api/v2/AgentAccessTokens/search",
-            Some(
-                json!({"filters": [{"field": "tokenAlias", "expression": "like", "value": "bulk-%"}]}),
-            ),
+            Some(json!({"filters": [{"field": "tokenAlias", "expression": "like", "value": "bulk-%"}]})),
         ),
     ] {
         let mut answer = h.call(method, path, body).await;
@@ -450,10 +274,7 @@ async fn lists_and_searches_page_through_next_page_urls() {
     }
     // A page is read once, and only with the bearer's key.
     let first = h.call(Method::GET, "/api/v2/AgentAccessTokens", None).await;
-    let next = first.body["paging"]["urls"]["nextPage"]
-        .as_str()
-        .unwrap()
-        .to_owned();
+    let next = first.body["paging"]["urls"]["nextPage"].as_str().unwrap().to_owned();
     assert_eq!(h.send(Method::GET, &next, None, &[]).await.status, 401);
     assert_eq!(h.call(Method::GET, &next, None).await.status, 200);
     assert_eq!(h.call(Method::GET, &next, None).await.status, 404);
@@ -463,19 +284,11 @@ async fn lists_and_searches_page_through_next_page_urls() {
 async fn every_wire_form_is_served_and_valid() {
     let h = harness().await;
     let token = h
-        .create_agent_token(
-            json!({"tokenAlias": "forms", "tokenEnabled": 0, "props": {"description": "d"}}),
-        )
+        .create_agent_token(json!({"tokenAlias": "forms", "tokenEnabled": 0, "props": {"description": "d"}}))
         .await;
     for forms in WireForms::all() {
         h.sandbox.set_forms(forms);
-        let answer = h
-            .call(
-                Method::GET,
-                &format!("/api/v2/AgentAccessTokens/{token}"),
-                None,
-            )
-            .await;
+        let answer = h.call(Method::GET, &format!("/api/v2/AgentAccessTokens/{token}"), None).await;
         let data = &answer.body["data"];
         match forms.token_enabled {
             TokenEnabledForm::String => assert_eq!(data["tokenEnabled"], "0"),
@@ -502,8 +315,7 @@ async fn every_wire_form_is_served_and_valid() {
             }
         }
         // And the generated wire type decodes it.
-        serde_json::from_value::<lacework_tokens_api::types::AgentAccessToken>(data.clone())
-            .unwrap();
+        serde_json::from_value::<lacework_tokens_api::types::AgentAccessToken>(data.clone()).unwrap();
     }
 }
 
@@ -513,39 +325,20 @@ async fn rate_limits_are_reported_always_and_enforced_on_request() {
     let answer = h.call(Method::GET, "/api/v2/AgentAccessTokens", None).await;
     assert_eq!(answer.header("ratelimit-limit"), Some("480"));
     assert_eq!(answer.header("ratelimit-remaining"), Some("479"));
-    assert!(
-        answer
-            .header("ratelimit-reset")
-            .unwrap()
-            .parse::<u64>()
-            .unwrap()
-            <= 3600
-    );
+    assert!(answer.header("ratelimit-reset").unwrap().parse::<u64>().unwrap() <= 3600);
     // Another functionality has its own window.
     let access = h.call(Method::GET, "/api/v2/AccessTokens", None).await;
     assert_eq!(access.header("ratelimit-remaining"), Some("479"));
 
-    h.sandbox.set_rate_limit(RateLimit {
-        limit: 3,
-        window: Duration::from_secs(60),
-        enforce: true,
-    });
+    h.sandbox.set_rate_limit(RateLimit { limit: 3, window: Duration::from_secs(60), enforce: true });
     let statuses = {
         let mut statuses = vec![];
         for _ in 0..3 {
-            statuses.push(
-                h.call(Method::GET, "/api/v2/AgentAccessTokens", None)
-                    .await
-                    .status,
-            );
+            statuses.push(h.call(Method::GET, "/api/v2/AgentAccessTokens", None).await.status);
         }
         statuses
     };
-    assert_eq!(
-        statuses,
-        [200, 200, 429],
-        "two left of three after the first call"
-    );
+    assert_eq!(statuses, [200, 200, 429], "two left of three after the first call");
     let refused = h.call(Method::GET, "/api/v2/AgentAccessTokens", None).await;
     assert_eq!(refused.status, 429);
     assert_eq!(refused.header("ratelimit-remaining"), Some("0"));
@@ -561,9 +354,6 @@ async fn shutdown_stops_the_server() {
     let Harness { sandbox, http, .. } = h;
     sandbox.shutdown().await;
     let fresh = reqwest::Client::new();
-    assert!(
-        fresh.get(&url).send().await.is_err(),
-        "nothing listens any more"
-    );
+    assert!(fresh.get(&url).send().await.is_err(), "nothing listens any more");
     drop(http);
 }

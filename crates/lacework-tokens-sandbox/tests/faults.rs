@@ -17,40 +17,21 @@ async fn harness() -> Harness {
 }
 
 async fn raw_get(h: &Harness, path: &str) -> reqwest::Result<reqwest::Response> {
-    h.http
-        .get(format!("{}{path}", h.sandbox.base_url()))
-        .bearer_auth(&h.bearer)
-        .send()
-        .await
+    h.http.get(format!("{}{path}", h.sandbox.base_url())).bearer_auth(&h.bearer).send().await
 }
 
 #[tokio::test]
 async fn status_faults_answer_n_times_then_stop() {
     let h = harness().await;
-    h.sandbox.inject(
-        FaultRule::new(Fault::Status {
-            status: 503,
-            retry_after: Some(7),
-        })
-        .times(2),
-    );
+    h.sandbox.inject(FaultRule::new(Fault::Status { status: 503, retry_after: Some(7) }).times(2));
     let first = h.call(Method::GET, LIST, None).await;
-    assert_eq!(
-        (first.status, first.header("retry-after")),
-        (503, Some("7"))
-    );
-    assert!(
-        first.header("ratelimit-limit").is_some(),
-        "fault answers carry rate-limit headers too"
-    );
+    assert_eq!((first.status, first.header("retry-after")), (503, Some("7")));
+    assert!(first.header("ratelimit-limit").is_some(), "fault answers carry rate-limit headers too");
     assert_eq!(h.call(Method::GET, LIST, None).await.status, 503);
     assert_eq!(h.call(Method::GET, LIST, None).await.status, 200);
 
     for status in [429, 500, 502] {
-        h.sandbox.inject(FaultRule::new(Fault::Status {
-            status,
-            retry_after: None,
-        }));
+        h.sandbox.inject(FaultRule::new(Fault::Status { status, retry_after: None }));
         assert_eq!(h.call(Method::GET, LIST, None).await.status, status);
     }
 }
@@ -59,44 +40,22 @@ async fn status_faults_answer_n_times_then_stop() {
 async fn a_fault_for_one_operation_leaves_the_others_alone() {
     let h = harness().await;
     h.sandbox.inject(
-        FaultRule::new(Fault::Status {
-            status: 500,
-            retry_after: None,
-        })
-        .only("createAgentAccessToken"),
+        FaultRule::new(Fault::Status { status: 500, retry_after: None }).only("createAgentAccessToken"),
     );
     assert_eq!(h.call(Method::GET, LIST, None).await.status, 200);
-    let create = h
-        .call(Method::POST, LIST, Some(json!({"tokenAlias": "x"})))
-        .await;
+    let create = h.call(Method::POST, LIST, Some(json!({"tokenAlias": "x"}))).await;
     assert_eq!(create.status, 500);
-    assert_eq!(
-        h.sandbox.effects("createAgentAccessToken"),
-        0,
-        "a status fault replaces processing"
-    );
-    assert_eq!(
-        h.call(Method::POST, LIST, Some(json!({"tokenAlias": "x"})))
-            .await
-            .status,
-        201
-    );
+    assert_eq!(h.sandbox.effects("createAgentAccessToken"), 0, "a status fault replaces processing");
+    assert_eq!(h.call(Method::POST, LIST, Some(json!({"tokenAlias": "x"}))).await.status, 201);
     assert_eq!(h.sandbox.effects("createAgentAccessToken"), 1);
 }
 
 #[tokio::test]
 async fn a_dropped_connection_answers_nothing_and_processes_nothing() {
     let h = harness().await;
-    h.sandbox
-        .inject(FaultRule::new(Fault::DropConnection).only("createAgentAccessToken"));
+    h.sandbox.inject(FaultRule::new(Fault::DropConnection).only("createAgentAccessToken"));
     let url = format!("{}{LIST}", h.sandbox.base_url());
-    let result = h
-        .http
-        .post(&url)
-        .bearer_auth(&h.bearer)
-        .json(&json!({"tokenAlias": "x"}))
-        .send()
-        .await;
+    let result = h.http.post(&url).bearer_auth(&h.bearer).json(&json!({"tokenAlias": "x"})).send().await;
     let error = result.expect_err("no answer");
     assert!(!error.is_timeout() && !error.is_status(), "{error:?}");
     let entry = h.sandbox.journal().pop().unwrap();
@@ -104,17 +63,13 @@ async fn a_dropped_connection_answers_nothing_and_processes_nothing() {
         (entry.operation, entry.status, entry.processed),
         (Some("createAgentAccessToken"), None, false)
     );
-    assert_eq!(
-        h.call(Method::GET, LIST, None).await.body["data"],
-        json!([])
-    );
+    assert_eq!(h.call(Method::GET, LIST, None).await.body["data"], json!([]));
 }
 
 #[tokio::test]
 async fn a_delay_holds_the_answer() {
     let h = harness().await;
-    h.sandbox
-        .inject(FaultRule::new(Fault::Delay(Duration::from_millis(300))));
+    h.sandbox.inject(FaultRule::new(Fault::Delay(Duration::from_millis(300))));
     let started = Instant::now();
     assert_eq!(h.call(Method::GET, LIST, None).await.status, 200);
     assert!(started.elapsed() >= Duration::from_millis(300));
@@ -123,43 +78,24 @@ async fn a_delay_holds_the_answer() {
 #[tokio::test]
 async fn body_faults_damage_the_answer_after_processing() {
     let h = harness().await;
-    h.sandbox
-        .inject(FaultRule::new(Fault::TruncatedBody).only("createAgentAccessToken"));
+    h.sandbox.inject(FaultRule::new(Fault::TruncatedBody).only("createAgentAccessToken"));
     let url = format!("{}{LIST}", h.sandbox.base_url());
-    let response = h
-        .http
-        .post(&url)
-        .bearer_auth(&h.bearer)
-        .json(&json!({"tokenAlias": "t"}))
-        .send()
-        .await
-        .unwrap();
+    let response =
+        h.http.post(&url).bearer_auth(&h.bearer).json(&json!({"tokenAlias": "t"})).send().await.unwrap();
     assert_eq!(response.status(), 201);
     assert!(response.bytes().await.is_err(), "the body is cut short");
-    assert_eq!(
-        h.sandbox.effects("createAgentAccessToken"),
-        1,
-        "the create happened"
-    );
+    assert_eq!(h.sandbox.effects("createAgentAccessToken"), 1, "the create happened");
 
     h.sandbox.inject(FaultRule::new(Fault::MalformedBody));
     let response = raw_get(&h, LIST).await.unwrap();
     assert_eq!(response.status(), 200);
     let text = response.text().await.unwrap();
-    assert!(
-        serde_json::from_str::<serde_json::Value>(&text).is_err(),
-        "{text}"
-    );
+    assert!(serde_json::from_str::<serde_json::Value>(&text).is_err(), "{text}");
 
-    h.sandbox
-        .inject(FaultRule::new(Fault::HugeBody(10 * 1024 * 1024)));
+    h.sandbox.inject(FaultRule::new(Fault::HugeBody(10 * 1024 * 1024)));
     let response = raw_get(&h, LIST).await.unwrap();
     let body = response.bytes().await.unwrap();
-    assert!(
-        body.len() >= 10 * 1024 * 1024 - 64 && body.len() <= 10 * 1024 * 1024,
-        "{}",
-        body.len()
-    );
+    assert!(body.len() >= 10 * 1024 * 1024 - 64 && body.len() <= 10 * 1024 * 1024, "{}", body.len());
     let value: serde_json::Value = serde_json::from_slice(&body).unwrap();
     assert_eq!(value["data"].as_array().unwrap().len(), 1);
 }
@@ -171,13 +107,7 @@ async fn proxy_style_faults_send_html_or_nothing() {
     let response = raw_get(&h, LIST).await.unwrap();
     assert_eq!(response.status(), 502);
     assert_eq!(response.headers()["content-type"], "text/html");
-    assert!(
-        response
-            .text()
-            .await
-            .unwrap()
-            .contains("<h1>502 Bad Gateway</h1>")
-    );
+    assert!(response.text().await.unwrap().contains("<h1>502 Bad Gateway</h1>"));
 
     h.sandbox.inject(FaultRule::new(Fault::EmptyBody(503)));
     let response = raw_get(&h, LIST).await.unwrap();
@@ -190,29 +120,20 @@ async fn the_journal_records_what_arrived_and_what_happened() {
     let h = harness().await;
     h.sandbox.clear_journal();
     h.create_agent_token(json!({"tokenAlias": "once"})).await;
-    let _ = h
-        .call(Method::GET, "/api/v2/AgentAccessTokens/a%2Fb%3F", None)
-        .await;
+    let _ = h.call(Method::GET, "/api/v2/AgentAccessTokens/a%2Fb%3F", None).await;
     let journal = h.sandbox.journal();
     assert_eq!(journal.len(), 2);
     assert_eq!(journal[0].operation, Some("createAgentAccessToken"));
     assert!(journal[0].took_effect());
-    assert_eq!(
-        journal[1].raw_path, "/api/v2/AgentAccessTokens/a%2Fb%3F",
-        "paths are kept as received"
-    );
-    assert_eq!(
-        (journal[1].operation, journal[1].status),
-        (Some("getAgentAccessToken"), Some(404))
-    );
+    assert_eq!(journal[1].raw_path, "/api/v2/AgentAccessTokens/a%2Fb%3F", "paths are kept as received");
+    assert_eq!((journal[1].operation, journal[1].status), (Some("getAgentAccessToken"), Some(404)));
     assert_eq!(h.sandbox.effects("createAgentAccessToken"), 1);
 }
 
 #[tokio::test]
 async fn cleared_faults_are_forgotten() {
     let h = harness().await;
-    h.sandbox
-        .inject(FaultRule::new(Fault::DropConnection).times(5));
+    h.sandbox.inject(FaultRule::new(Fault::DropConnection).times(5));
     h.sandbox.clear_faults();
     assert_eq!(h.call(Method::GET, LIST, None).await.status, 200);
 }

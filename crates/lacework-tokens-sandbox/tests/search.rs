@@ -12,30 +12,13 @@ use support::Harness;
 
 const SEARCH: &str = "/api/v2/AgentAccessTokens/search";
 const TEXT_FIELDS: [&str; 4] = ["accessToken", "tokenAlias", "tokenEnabled", "version"];
-const TEXT_OPS: [&str; 10] = [
-    "eq",
-    "ne",
-    "in",
-    "not_in",
-    "like",
-    "ilike",
-    "not_like",
-    "not_ilike",
-    "rlike",
-    "not_rlike",
-];
-const TIME_OPS: [&str; 9] = [
-    "eq", "ne", "in", "not_in", "gt", "ge", "lt", "le", "between",
-];
+const TEXT_OPS: [&str; 10] =
+    ["eq", "ne", "in", "not_in", "like", "ilike", "not_like", "not_ilike", "rlike", "not_rlike"];
+const TIME_OPS: [&str; 9] = ["eq", "ne", "in", "not_in", "gt", "ge", "lt", "le", "between"];
 
 /// The tokens every search runs over, in creation order: (alias, enabled).
-const TOKENS: [(&str, bool); 5] = [
-    ("Eng", true),
-    ("eng-backend", true),
-    ("ops_1", false),
-    ("Ops Agent", true),
-    ("qa", false),
-];
+const TOKENS: [(&str, bool); 5] =
+    [("Eng", true), ("eng-backend", true), ("ops_1", false), ("Ops Agent", true), ("qa", false)];
 
 struct Fixture {
     h: Harness,
@@ -47,25 +30,15 @@ struct Fixture {
 async fn fixture() -> Fixture {
     let h = Harness::start(SandboxConfig::default()).await;
     for (alias, enabled) in TOKENS {
-        h.create_agent_token(json!({"tokenAlias": alias, "tokenEnabled": u8::from(enabled)}))
-            .await;
+        h.create_agent_token(json!({"tokenAlias": alias, "tokenEnabled": u8::from(enabled)})).await;
         // Distinct creation times, a few milliseconds apart.
         tokio::time::sleep(std::time::Duration::from_millis(5)).await;
     }
     let listed = h.call(Method::GET, "/api/v2/AgentAccessTokens", None).await;
     let rows = listed.body["data"].as_array().unwrap().clone();
-    let tokens = rows
-        .iter()
-        .map(|r| r["accessToken"].as_str().unwrap().to_owned())
-        .collect();
-    let times: Vec<String> = rows
-        .iter()
-        .map(|r| r["createdTime"].as_str().unwrap().to_owned())
-        .collect();
-    assert!(
-        times.windows(2).all(|w| w[0] < w[1]),
-        "distinct, increasing times: {times:?}"
-    );
+    let tokens = rows.iter().map(|r| r["accessToken"].as_str().unwrap().to_owned()).collect();
+    let times: Vec<String> = rows.iter().map(|r| r["createdTime"].as_str().unwrap().to_owned()).collect();
+    assert!(times.windows(2).all(|w| w[0] < w[1]), "distinct, increasing times: {times:?}");
     Fixture { h, tokens, times }
 }
 
@@ -88,11 +61,7 @@ impl Fixture {
 }
 
 fn filter(field: &str, expression: &str, operand: Value) -> Value {
-    let key = if matches!(expression, "in" | "not_in" | "between") {
-        "values"
-    } else {
-        "value"
-    };
+    let key = if matches!(expression, "in" | "not_in" | "between") { "values" } else { "value" };
     json!({"field": field, "expression": expression, key: operand})
 }
 
@@ -103,76 +72,26 @@ async fn each_operator_on_each_field_it_applies_to() {
     let cases: Vec<(Value, &[&str])> = vec![
         // tokenAlias: every text operator.
         (filter("tokenAlias", "eq", json!("Eng")), &["Eng"]),
-        (
-            filter("tokenAlias", "ne", json!("Eng")),
-            &["eng-backend", "ops_1", "Ops Agent", "qa"],
-        ),
-        (
-            filter("tokenAlias", "in", json!(["qa", "Eng", "nobody"])),
-            &["Eng", "qa"],
-        ),
-        (
-            filter("tokenAlias", "not_in", json!(["qa", "Eng"])),
-            &["eng-backend", "ops_1", "Ops Agent"],
-        ),
-        (
-            filter("tokenAlias", "like", json!("eng%")),
-            &["eng-backend"],
-        ),
+        (filter("tokenAlias", "ne", json!("Eng")), &["eng-backend", "ops_1", "Ops Agent", "qa"]),
+        (filter("tokenAlias", "in", json!(["qa", "Eng", "nobody"])), &["Eng", "qa"]),
+        (filter("tokenAlias", "not_in", json!(["qa", "Eng"])), &["eng-backend", "ops_1", "Ops Agent"]),
+        (filter("tokenAlias", "like", json!("eng%")), &["eng-backend"]),
         (filter("tokenAlias", "like", json!("ops\\_%")), &["ops_1"]),
         (filter("tokenAlias", "like", json!("_a")), &["qa"]),
-        (
-            filter("tokenAlias", "ilike", json!("eng%")),
-            &["Eng", "eng-backend"],
-        ),
-        (
-            filter("tokenAlias", "not_like", json!("%a%")),
-            &["Eng", "ops_1", "Ops Agent"],
-        ),
-        (
-            filter("tokenAlias", "not_ilike", json!("ops%")),
-            &["Eng", "eng-backend", "qa"],
-        ),
-        (
-            filter("tokenAlias", "rlike", json!("^[Oo]ps")),
-            &["ops_1", "Ops Agent"],
-        ),
-        (
-            filter("tokenAlias", "not_rlike", json!("[-_ ]")),
-            &["Eng", "qa"],
-        ),
+        (filter("tokenAlias", "ilike", json!("eng%")), &["Eng", "eng-backend"]),
+        (filter("tokenAlias", "not_like", json!("%a%")), &["Eng", "ops_1", "Ops Agent"]),
+        (filter("tokenAlias", "not_ilike", json!("ops%")), &["Eng", "eng-backend", "qa"]),
+        (filter("tokenAlias", "rlike", json!("^[Oo]ps")), &["ops_1", "Ops Agent"]),
+        (filter("tokenAlias", "not_rlike", json!("[-_ ]")), &["Eng", "qa"]),
         // accessToken.
         (filter("accessToken", "eq", json!(t[2])), &["ops_1"]),
+        (filter("accessToken", "ne", json!(t[2])), &["Eng", "eng-backend", "Ops Agent", "qa"]),
+        (filter("accessToken", "in", json!([t[0], t[4]])), &["Eng", "qa"]),
+        (filter("accessToken", "not_in", json!([t[0], t[1], t[2]])), &["Ops Agent", "qa"]),
+        (filter("accessToken", "like", json!(format!("{}%", &t[3][..20]))), &["Ops Agent"]),
+        (filter("accessToken", "ilike", json!(format!("%{}", t[1][30..].to_uppercase()))), &["eng-backend"]),
         (
-            filter("accessToken", "ne", json!(t[2])),
-            &["Eng", "eng-backend", "Ops Agent", "qa"],
-        ),
-        (
-            filter("accessToken", "in", json!([t[0], t[4]])),
-            &["Eng", "qa"],
-        ),
-        (
-            filter("accessToken", "not_in", json!([t[0], t[1], t[2]])),
-            &["Ops Agent", "qa"],
-        ),
-        (
-            filter("accessToken", "like", json!(format!("{}%", &t[3][..20]))),
-            &["Ops Agent"],
-        ),
-        (
-            filter(
-                "accessToken",
-                "ilike",
-                json!(format!("%{}", t[1][30..].to_uppercase())),
-            ),
-            &["eng-backend"],
-        ),
-        (
-            filter(
-                "accessToken",
-                "not_like",
-                json!(format!("{}%", &t[3][..20])),
-            ),
+            filter("accessToken", "not_like", json!(format!("{}%", &t[3][..20]))),
             &["Eng", "eng-backend", "ops_1", "qa"],
         ),
         (
@@ -184,75 +103,29 @@ async fn each_operator_on_each_field_it_applies_to() {
             &["Eng", "eng-backend", "ops_1", "Ops Agent", "qa"],
         ),
         (
-            filter(
-                "accessToken",
-                "not_rlike",
-                json!(format!("^{}", &t[4][..20])),
-            ),
+            filter("accessToken", "not_rlike", json!(format!("^{}", &t[4][..20]))),
             &["Eng", "eng-backend", "ops_1", "Ops Agent"],
         ),
         // tokenEnabled, compared as "1"/"0" whichever form the operand takes.
-        (
-            filter("tokenEnabled", "eq", json!("1")),
-            &["Eng", "eng-backend", "Ops Agent"],
-        ),
-        (
-            filter("tokenEnabled", "ne", json!("true")),
-            &["ops_1", "qa"],
-        ),
-        (
-            filter("tokenEnabled", "in", json!(["0", "false"])),
-            &["ops_1", "qa"],
-        ),
-        (
-            filter("tokenEnabled", "not_in", json!(["0"])),
-            &["Eng", "eng-backend", "Ops Agent"],
-        ),
+        (filter("tokenEnabled", "eq", json!("1")), &["Eng", "eng-backend", "Ops Agent"]),
+        (filter("tokenEnabled", "ne", json!("true")), &["ops_1", "qa"]),
+        (filter("tokenEnabled", "in", json!(["0", "false"])), &["ops_1", "qa"]),
+        (filter("tokenEnabled", "not_in", json!(["0"])), &["Eng", "eng-backend", "Ops Agent"]),
         (filter("tokenEnabled", "like", json!("0")), &["ops_1", "qa"]),
-        (
-            filter("tokenEnabled", "ilike", json!("1%")),
-            &["Eng", "eng-backend", "Ops Agent"],
-        ),
-        (
-            filter("tokenEnabled", "not_like", json!("1")),
-            &["ops_1", "qa"],
-        ),
-        (
-            filter("tokenEnabled", "not_ilike", json!("0")),
-            &["Eng", "eng-backend", "Ops Agent"],
-        ),
-        (
-            filter("tokenEnabled", "rlike", json!("^0$")),
-            &["ops_1", "qa"],
-        ),
-        (
-            filter("tokenEnabled", "not_rlike", json!("0")),
-            &["Eng", "eng-backend", "Ops Agent"],
-        ),
+        (filter("tokenEnabled", "ilike", json!("1%")), &["Eng", "eng-backend", "Ops Agent"]),
+        (filter("tokenEnabled", "not_like", json!("1")), &["ops_1", "qa"]),
+        (filter("tokenEnabled", "not_ilike", json!("0")), &["Eng", "eng-backend", "Ops Agent"]),
+        (filter("tokenEnabled", "rlike", json!("^0$")), &["ops_1", "qa"]),
+        (filter("tokenEnabled", "not_rlike", json!("0")), &["Eng", "eng-backend", "Ops Agent"]),
         // version: every token is 0.1.
-        (
-            filter("version", "eq", json!("0.1")),
-            &["Eng", "eng-backend", "ops_1", "Ops Agent", "qa"],
-        ),
+        (filter("version", "eq", json!("0.1")), &["Eng", "eng-backend", "ops_1", "Ops Agent", "qa"]),
         (filter("version", "ne", json!("0.1")), &[]),
-        (
-            filter("version", "in", json!(["0.2", "0.1"])),
-            &["Eng", "eng-backend", "ops_1", "Ops Agent", "qa"],
-        ),
+        (filter("version", "in", json!(["0.2", "0.1"])), &["Eng", "eng-backend", "ops_1", "Ops Agent", "qa"]),
         (filter("version", "not_in", json!(["0.1"])), &[]),
-        (
-            filter("version", "like", json!("0._")),
-            &["Eng", "eng-backend", "ops_1", "Ops Agent", "qa"],
-        ),
-        (
-            filter("version", "ilike", json!("%.1")),
-            &["Eng", "eng-backend", "ops_1", "Ops Agent", "qa"],
-        ),
+        (filter("version", "like", json!("0._")), &["Eng", "eng-backend", "ops_1", "Ops Agent", "qa"]),
+        (filter("version", "ilike", json!("%.1")), &["Eng", "eng-backend", "ops_1", "Ops Agent", "qa"]),
         (filter("version", "not_like", json!("0.%")), &[]),
-        (
-            filter("version", "not_ilike", json!("1%")),
-            &["Eng", "eng-backend", "ops_1", "Ops Agent", "qa"],
-        ),
+        (filter("version", "not_ilike", json!("1%")), &["Eng", "eng-backend", "ops_1", "Ops Agent", "qa"]),
         (
             filter("version", "rlike", json!("^0\\.\\d+$")),
             &["Eng", "eng-backend", "ops_1", "Ops Agent", "qa"],
@@ -260,38 +133,14 @@ async fn each_operator_on_each_field_it_applies_to() {
         (filter("version", "not_rlike", json!("^0")), &[]),
         // createdTime: equality and order, as instants.
         (filter("createdTime", "eq", json!(at[1])), &["eng-backend"]),
-        (
-            filter("createdTime", "ne", json!(at[1])),
-            &["Eng", "ops_1", "Ops Agent", "qa"],
-        ),
-        (
-            filter("createdTime", "in", json!([at[0], at[3]])),
-            &["Eng", "Ops Agent"],
-        ),
-        (
-            filter("createdTime", "not_in", json!([at[0], at[3]])),
-            &["eng-backend", "ops_1", "qa"],
-        ),
-        (
-            filter("createdTime", "gt", json!(at[2])),
-            &["Ops Agent", "qa"],
-        ),
-        (
-            filter("createdTime", "ge", json!(at[2])),
-            &["ops_1", "Ops Agent", "qa"],
-        ),
-        (
-            filter("createdTime", "lt", json!(at[2])),
-            &["Eng", "eng-backend"],
-        ),
-        (
-            filter("createdTime", "le", json!(at[2])),
-            &["Eng", "eng-backend", "ops_1"],
-        ),
-        (
-            filter("createdTime", "between", json!([at[1], at[3]])),
-            &["eng-backend", "ops_1", "Ops Agent"],
-        ),
+        (filter("createdTime", "ne", json!(at[1])), &["Eng", "ops_1", "Ops Agent", "qa"]),
+        (filter("createdTime", "in", json!([at[0], at[3]])), &["Eng", "Ops Agent"]),
+        (filter("createdTime", "not_in", json!([at[0], at[3]])), &["eng-backend", "ops_1", "qa"]),
+        (filter("createdTime", "gt", json!(at[2])), &["Ops Agent", "qa"]),
+        (filter("createdTime", "ge", json!(at[2])), &["ops_1", "Ops Agent", "qa"]),
+        (filter("createdTime", "lt", json!(at[2])), &["Eng", "eng-backend"]),
+        (filter("createdTime", "le", json!(at[2])), &["Eng", "eng-backend", "ops_1"]),
+        (filter("createdTime", "between", json!([at[1], at[3]])), &["eng-backend", "ops_1", "Ops Agent"]),
     ];
     let mut covered = BTreeSet::new();
     for (filter, expected) in &cases {
@@ -303,21 +152,10 @@ async fn each_operator_on_each_field_it_applies_to() {
     }
     let applicable: BTreeSet<(String, String)> = TEXT_FIELDS
         .iter()
-        .flat_map(|field| {
-            TEXT_OPS
-                .iter()
-                .map(move |op| (field.to_string(), op.to_string()))
-        })
-        .chain(
-            TIME_OPS
-                .iter()
-                .map(|op| ("createdTime".to_owned(), op.to_string())),
-        )
+        .flat_map(|field| TEXT_OPS.iter().map(move |op| (field.to_string(), op.to_string())))
+        .chain(TIME_OPS.iter().map(|op| ("createdTime".to_owned(), op.to_string())))
         .collect();
-    assert_eq!(
-        covered, applicable,
-        "every operator on every field it applies to is tested"
-    );
+    assert_eq!(covered, applicable, "every operator on every field it applies to is tested");
 }
 
 #[tokio::test]
@@ -329,92 +167,48 @@ async fn filters_combine_with_and_and_with_the_time_filter() {
             "filters": [filter("tokenEnabled", "eq", json!("1")), filter("tokenAlias", "ilike", json!("%e%"))],
         }))
         .await;
-    let aliases: Vec<&str> = answer.body["data"]
-        .as_array()
-        .unwrap()
-        .iter()
-        .map(|r| r["tokenAlias"].as_str().unwrap())
-        .collect();
+    let aliases: Vec<&str> =
+        answer.body["data"].as_array().unwrap().iter().map(|r| r["tokenAlias"].as_str().unwrap()).collect();
     assert_eq!(aliases, ["eng-backend", "Ops Agent"]);
     let everything = f.search(json!({})).await;
-    assert_eq!(
-        everything.body["data"].as_array().unwrap().len(),
-        5,
-        "no filters: every token"
-    );
+    assert_eq!(everything.body["data"].as_array().unwrap().len(), 5, "no filters: every token");
 }
 
 #[tokio::test]
 async fn returns_projects_each_row() {
     let f = fixture().await;
     let answer = f.search(json!({"filters": [filter("tokenAlias", "eq", json!("qa"))], "returns": ["tokenAlias", "createdTime"]})).await;
-    assert_eq!(
-        answer.body["data"],
-        json!([{"tokenAlias": "qa", "createdTime": f.times[4]}])
-    );
+    assert_eq!(answer.body["data"], json!([{"tokenAlias": "qa", "createdTime": f.times[4]}]));
 }
 
 #[tokio::test]
 async fn bad_filters_are_refused_naming_the_filter() {
     let f = fixture().await;
     let cases = [
-        (
-            filter("tokenAlias", "gt", json!("a")),
-            "filters[0] (tokenAlias gt): applies to createdTime only",
-        ),
+        (filter("tokenAlias", "gt", json!("a")), "filters[0] (tokenAlias gt): applies to createdTime only"),
         (
             filter("createdTime", "like", json!("2020%")),
             "filters[0] (createdTime like): applies to text fields",
         ),
-        (
-            filter("createdTime", "eq", json!("yesterday")),
-            "is not an RFC 3339 time",
-        ),
-        (
-            filter("createdTime", "between", json!([f.times[0]])),
-            "needs exactly two `values`",
-        ),
-        (
-            filter("tokenAlias", "in", json!([])),
-            "needs a non-empty `values`",
-        ),
-        (
-            json!({"field": "tokenAlias", "expression": "eq"}),
-            "needs `value`",
-        ),
+        (filter("createdTime", "eq", json!("yesterday")), "is not an RFC 3339 time"),
+        (filter("createdTime", "between", json!([f.times[0]])), "needs exactly two `values`"),
+        (filter("tokenAlias", "in", json!([])), "needs a non-empty `values`"),
+        (json!({"field": "tokenAlias", "expression": "eq"}), "needs `value`"),
         (
             json!({"field": "tokenAlias", "expression": "eq", "value": "a", "values": ["b"]}),
             "takes `value`, not `values`",
         ),
-        (
-            json!({"field": "tokenAlias", "expression": "in", "value": "a"}),
-            "needs a non-empty `values`",
-        ),
-        (
-            filter("tokenAlias", "rlike", json!("(")),
-            "bad regular expression",
-        ),
-        (
-            filter("tokenEnabled", "eq", json!("yes")),
-            "is not 1, 0, true or false",
-        ),
+        (json!({"field": "tokenAlias", "expression": "in", "value": "a"}), "needs a non-empty `values`"),
+        (filter("tokenAlias", "rlike", json!("(")), "bad regular expression"),
+        (filter("tokenEnabled", "eq", json!("yes")), "is not 1, 0, true or false"),
         (filter("props", "eq", json!("x")), "invalid request body"),
-        (
-            filter("tokenAlias", "regex", json!("x")),
-            "invalid request body",
-        ),
+        (filter("tokenAlias", "regex", json!("x")), "invalid request body"),
     ];
     for (filter, message) in cases {
         let answer = f.search(json!({"filters": [filter]})).await;
         assert_eq!(answer.status, 400, "{filter}");
-        assert!(
-            answer.message().contains(message),
-            "{filter}: {:?} lacks {message:?}",
-            answer.message()
-        );
+        assert!(answer.message().contains(message), "{filter}: {:?} lacks {message:?}", answer.message());
     }
-    let answer = f
-        .search(json!({"timeFilter": {"startTime": f.times[3], "endTime": f.times[1]}}))
-        .await;
+    let answer = f.search(json!({"timeFilter": {"startTime": f.times[3], "endTime": f.times[1]}})).await;
     assert_eq!(answer.status, 400);
 }

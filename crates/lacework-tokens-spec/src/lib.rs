@@ -11,17 +11,12 @@ use serde_json::{Map, Value, json};
 
 /// The spec, parsed once.
 pub static SPEC: LazyLock<Value> = LazyLock::new(|| {
-    let path = concat!(
-        env!("CARGO_MANIFEST_DIR"),
-        "/../../spec/lacework-tokens.yaml"
-    );
+    let path = concat!(env!("CARGO_MANIFEST_DIR"), "/../../spec/lacework-tokens.yaml");
     let text = std::fs::read_to_string(path).expect("the spec is readable");
     serde_norway::from_str(&text).expect("the spec is valid YAML")
 });
 
-const METHODS: [&str; 8] = [
-    "get", "put", "post", "delete", "options", "head", "patch", "trace",
-];
+const METHODS: [&str; 8] = ["get", "put", "post", "delete", "options", "head", "patch", "trace"];
 
 /// Every operation as (path, method, operation object).
 pub fn operations() -> Vec<(&'static str, &'static str, &'static Value)> {
@@ -29,19 +24,15 @@ pub fn operations() -> Vec<(&'static str, &'static str, &'static Value)> {
     paths
         .iter()
         .flat_map(|(path, item)| {
-            METHODS
-                .iter()
-                .filter_map(move |method| item.get(*method).map(|op| (path.as_str(), *method, op)))
+            METHODS.iter().filter_map(move |method| item.get(*method).map(|op| (path.as_str(), *method, op)))
         })
         .collect()
 }
 
 /// Every operationId, sorted.
 pub fn operation_ids() -> Vec<&'static str> {
-    let mut ids: Vec<&str> = operations()
-        .iter()
-        .map(|(_, _, op)| op["operationId"].as_str().unwrap())
-        .collect();
+    let mut ids: Vec<&str> =
+        operations().iter().map(|(_, _, op)| op["operationId"].as_str().unwrap()).collect();
     ids.sort_unstable();
     ids
 }
@@ -51,10 +42,7 @@ pub fn resolve(value: &'static Value) -> &'static Value {
     match value.get("$ref").and_then(Value::as_str) {
         Some(reference) => {
             let pointer = reference.strip_prefix('#').expect("only local references");
-            resolve(
-                SPEC.pointer(pointer)
-                    .unwrap_or_else(|| panic!("unresolved reference {reference}")),
-            )
+            resolve(SPEC.pointer(pointer).unwrap_or_else(|| panic!("unresolved reference {reference}")))
         }
         None => value,
     }
@@ -62,13 +50,8 @@ pub fn resolve(value: &'static Value) -> &'static Value {
 
 /// A validator for `schema` (an OpenAPI schema object from the spec, or a `$ref` to one).
 pub fn validator(schema: &Value) -> jsonschema::Validator {
-    let schemas = SPEC["components"]["schemas"]
-        .as_object()
-        .expect("components.schemas");
-    let converted: Map<String, Value> = schemas
-        .iter()
-        .map(|(k, v)| (k.clone(), to_json_schema(v)))
-        .collect();
+    let schemas = SPEC["components"]["schemas"].as_object().expect("components.schemas");
+    let converted: Map<String, Value> = schemas.iter().map(|(k, v)| (k.clone(), to_json_schema(v))).collect();
     let root = json!({
         "allOf": [to_json_schema(schema)],
         "components": {"schemas": converted},
@@ -82,15 +65,9 @@ pub fn validator(schema: &Value) -> jsonschema::Validator {
 /// Checks `instance` against `schema`; the error lists every violation with its location.
 pub fn check(schema: &Value, instance: &Value) -> Result<(), String> {
     let validator = validator(schema);
-    let errors: Vec<String> = validator
-        .iter_errors(instance)
-        .map(|e| format!("{} at {}", e, e.instance_path()))
-        .collect();
-    if errors.is_empty() {
-        Ok(())
-    } else {
-        Err(errors.join("; "))
-    }
+    let errors: Vec<String> =
+        validator.iter_errors(instance).map(|e| format!("{} at {}", e, e.instance_path())).collect();
+    if errors.is_empty() { Ok(()) } else { Err(errors.join("; ")) }
 }
 
 /// Converts an OpenAPI 3.0 schema object to JSON Schema (2020-12).
@@ -105,11 +82,8 @@ pub fn to_json_schema(schema: &Value) -> Value {
                     "example" => {}
                     // Keywords whose values are maps of schemas, or lists of schemas.
                     "properties" => {
-                        let props = value
-                            .as_object()
-                            .unwrap()
-                            .iter()
-                            .map(|(k, v)| (k.clone(), to_json_schema(v)));
+                        let props =
+                            value.as_object().unwrap().iter().map(|(k, v)| (k.clone(), to_json_schema(v)));
                         out.insert(key.clone(), Value::Object(props.collect()));
                     }
                     "enum" | "required" => {
@@ -121,11 +95,7 @@ pub fn to_json_schema(schema: &Value) -> Value {
                 }
             }
             let converted = Value::Object(out);
-            if nullable {
-                json!({"anyOf": [{"type": "null"}, converted]})
-            } else {
-                converted
-            }
+            if nullable { json!({"anyOf": [{"type": "null"}, converted]}) } else { converted }
         }
         Value::Array(items) => Value::Array(items.iter().map(to_json_schema).collect()),
         other => other.clone(),
@@ -145,18 +115,12 @@ pub fn examples() -> Vec<(String, &'static Value, &'static Value)> {
     for (path, method, op) in operations() {
         let id = op["operationId"].as_str().unwrap();
         if let Some(body) = op.get("requestBody") {
-            media(
-                format!("{id} ({} {path}) request body", method.to_uppercase()),
-                &resolve(body)["content"],
-            );
+            media(format!("{id} ({} {path}) request body", method.to_uppercase()), &resolve(body)["content"]);
         }
         for (status, response) in op["responses"].as_object().unwrap() {
             let response = resolve(response);
             if let Some(content) = response.get("content") {
-                media(
-                    format!("{id} ({} {path}) response {status}", method.to_uppercase()),
-                    content,
-                );
+                media(format!("{id} ({} {path}) response {status}", method.to_uppercase()), content);
             }
         }
     }
@@ -165,17 +129,13 @@ pub fn examples() -> Vec<(String, &'static Value, &'static Value)> {
 
 /// The operation with this operationId.
 pub fn operation(operation_id: &str) -> Option<&'static Value> {
-    operations()
-        .into_iter()
-        .map(|(_, _, op)| op)
-        .find(|op| op["operationId"] == operation_id)
+    operations().into_iter().map(|(_, _, op)| op).find(|op| op["operationId"] == operation_id)
 }
 
 /// The JSON schema the spec gives for `status` answers of `operation_id`: the exact status's, or
 /// its range's (`4XX`, `5XX`). `Err` says why there is none (an undocumented status, or no body).
 pub fn response_schema(operation_id: &str, status: u16) -> Result<&'static Value, String> {
-    let op = operation(operation_id)
-        .ok_or_else(|| format!("no operation `{operation_id}` in the spec"))?;
+    let op = operation(operation_id).ok_or_else(|| format!("no operation `{operation_id}` in the spec"))?;
     let responses = &op["responses"];
     let response = responses
         .get(status.to_string())
@@ -190,6 +150,5 @@ pub fn response_schema(operation_id: &str, status: u16) -> Result<&'static Value
 /// satisfies that status's schema.
 pub fn check_response(operation_id: &str, status: u16, body: &Value) -> Result<(), String> {
     let schema = response_schema(operation_id, status)?;
-    check(schema, body)
-        .map_err(|e| format!("`{operation_id}` {status} answer breaks the spec: {e}"))
+    check(schema, body).map_err(|e| format!("`{operation_id}` {status} answer breaks the spec: {e}"))
 }

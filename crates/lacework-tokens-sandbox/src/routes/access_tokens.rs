@@ -29,22 +29,22 @@ fn not_found() -> ApiError {
     ApiError::not_found("accessToken not found").typed()
 }
 
+/// Ids are 24 hexadecimal characters; anything else is a malformed request (400), not a miss.
+fn checked_id(id: &str) -> Result<&str, ApiError> {
+    if id.len() == 24 && id.bytes().all(|b| b.is_ascii_hexdigit()) {
+        Ok(id)
+    } else {
+        Err(ApiError::bad_request("malformed accessTokenId: expected 24 hexadecimal characters").typed())
+    }
+}
+
 /// `GET /api/v2/AccessTokens`
-pub async fn list(
-    State(shared): State<Arc<Shared>>,
-    Extension(caller): Extension<Caller>,
-) -> Answer {
+pub async fn list(State(shared): State<Arc<Shared>>, Extension(caller): Extension<Caller>) -> Answer {
     let mut inner = shared.lock();
     let forms = inner.settings.forms;
     let tokens = &inner.store.account(&caller.sub_account).access_tokens;
-    let items: Vec<Value> = tokens
-        .iter()
-        .map(|t| wire::access_token(t, &forms, None))
-        .collect();
-    Ok((
-        StatusCode::OK,
-        Json(json!({"count": items.len(), "items": items})),
-    ))
+    let items: Vec<Value> = tokens.iter().map(|t| wire::access_token(t, &forms, None)).collect();
+    Ok((StatusCode::OK, Json(json!({"count": items.len(), "items": items}))))
 }
 
 /// `POST /api/v2/AccessTokens`: the answer carries the token's secret, this once.
@@ -68,11 +68,7 @@ pub async fn create(
     let secret = random::hex(32);
     let mut inner = shared.lock();
     let body = wire::access_token(&record, &inner.settings.forms, Some(&secret));
-    inner
-        .store
-        .account(&caller.sub_account)
-        .access_tokens
-        .push(record);
+    inner.store.account(&caller.sub_account).access_tokens.push(record);
     Ok((StatusCode::CREATED, Json(body)))
 }
 
@@ -82,17 +78,11 @@ pub async fn get(
     Extension(caller): Extension<Caller>,
     Path(id): Path<String>,
 ) -> Answer {
+    let id = checked_id(&id)?;
     let mut inner = shared.lock();
     let forms = inner.settings.forms;
-    let token = inner
-        .store
-        .account(&caller.sub_account)
-        .access_token_mut(&id)
-        .ok_or_else(not_found)?;
-    Ok((
-        StatusCode::OK,
-        Json(wire::access_token(token, &forms, None)),
-    ))
+    let token = inner.store.account(&caller.sub_account).access_token(id).ok_or_else(not_found)?;
+    Ok((StatusCode::OK, Json(wire::access_token(token, &forms, None))))
 }
 
 /// `PATCH /api/v2/AccessTokens/{accessTokenId}`: name and status only.
@@ -102,14 +92,11 @@ pub async fn patch(
     Path(id): Path<String>,
     body: Body,
 ) -> Answer {
+    let id = checked_id(&id)?;
     let request: AccessTokenPatch = read_json(body).await.map_err(ApiError::typed)?;
     let mut inner = shared.lock();
     let forms = inner.settings.forms;
-    let token = inner
-        .store
-        .account(&caller.sub_account)
-        .access_token_mut(&id)
-        .ok_or_else(not_found)?;
+    let token = inner.store.account(&caller.sub_account).access_token_mut(id).ok_or_else(not_found)?;
     if let Some(name) = request.name {
         token.name = name.to_string();
     }
@@ -117,10 +104,7 @@ pub async fn patch(
         token.status = status(new_status);
     }
     token.updated = store::now();
-    Ok((
-        StatusCode::OK,
-        Json(wire::access_token(token, &forms, None)),
-    ))
+    Ok((StatusCode::OK, Json(wire::access_token(token, &forms, None))))
 }
 
 /// `DELETE /api/v2/AccessTokens/{accessTokenId}`
@@ -129,12 +113,10 @@ pub async fn delete(
     Extension(caller): Extension<Caller>,
     Path(id): Path<String>,
 ) -> Answer {
+    let id = checked_id(&id)?;
     let mut inner = shared.lock();
     let tokens = &mut inner.store.account(&caller.sub_account).access_tokens;
-    let index = tokens
-        .iter()
-        .position(|t| t.id == id)
-        .ok_or_else(not_found)?;
+    let index = tokens.iter().position(|t| t.id == id).ok_or_else(not_found)?;
     tokens.remove(index);
     Ok((StatusCode::OK, Json(json!({"success": true}))))
 }

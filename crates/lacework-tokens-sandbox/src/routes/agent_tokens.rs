@@ -7,8 +7,8 @@ use axum::body::Body;
 use axum::extract::{Extension, Path, State};
 use axum::http::StatusCode;
 use lacework_tokens_api::types::{
-    AgentAccessTokenCreate, AgentAccessTokenPropsInput, AgentAccessTokenSearch,
-    AgentAccessTokenUpdate, TokenEnabled, TokenEnabledString,
+    AgentAccessTokenCreate, AgentAccessTokenPropsInput, AgentAccessTokenSearch, AgentAccessTokenUpdate,
+    TokenEnabled, TokenEnabledString,
 };
 use serde_json::{Value, json};
 
@@ -64,27 +64,17 @@ pub async fn create(
     apply_props(&mut record, request.props);
     let mut inner = shared.lock();
     let row = wire::agent_token(&record, &inner.settings.forms, None);
-    inner
-        .store
-        .account(&caller.sub_account)
-        .insert_agent_token(record);
+    inner.store.account(&caller.sub_account).insert_agent_token(record);
     Ok((StatusCode::CREATED, Json(json!({"data": row}))))
 }
 
 /// `GET /api/v2/AgentAccessTokens`
-pub async fn list(
-    State(shared): State<Arc<Shared>>,
-    Extension(caller): Extension<Caller>,
-) -> Answer {
+pub async fn list(State(shared): State<Arc<Shared>>, Extension(caller): Extension<Caller>) -> Answer {
     let rows: Vec<Value> = {
         let mut inner = shared.lock();
         let forms = inner.settings.forms;
         let account = inner.store.account(&caller.sub_account);
-        account
-            .agent_tokens()
-            .iter()
-            .map(|t| wire::agent_token(t, &forms, None))
-            .collect()
+        account.agent_tokens().iter().map(|t| wire::agent_token(t, &forms, None)).collect()
     };
     Ok((StatusCode::OK, Json(first_page(&shared, &caller, rows))))
 }
@@ -101,11 +91,8 @@ pub async fn search(
         let mut inner = shared.lock();
         let forms = inner.settings.forms;
         let account = inner.store.account(&caller.sub_account);
-        let hits =
-            search::matching(account.agent_tokens(), &request).map_err(ApiError::bad_request)?;
-        hits.into_iter()
-            .map(|t| wire::agent_token(t, &forms, returns))
-            .collect()
+        let hits = search::matching(account.agent_tokens(), &request).map_err(ApiError::bad_request)?;
+        hits.into_iter().map(|t| wire::agent_token(t, &forms, returns)).collect()
     };
     Ok((StatusCode::OK, Json(first_page(&shared, &caller, rows))))
 }
@@ -118,15 +105,8 @@ pub async fn get(
 ) -> Answer {
     let mut inner = shared.lock();
     let forms = inner.settings.forms;
-    let token = inner
-        .store
-        .account(&caller.sub_account)
-        .agent_token(&id)
-        .ok_or_else(not_found)?;
-    Ok((
-        StatusCode::OK,
-        Json(json!({"data": wire::agent_token(token, &forms, None)})),
-    ))
+    let token = inner.store.account(&caller.sub_account).agent_token(&id).ok_or_else(not_found)?;
+    Ok((StatusCode::OK, Json(json!({"data": wire::agent_token(token, &forms, None)}))))
 }
 
 /// `PATCH /api/v2/AgentAccessTokens/{id}`: changes only the fields present.
@@ -139,11 +119,7 @@ pub async fn update(
     let request: AgentAccessTokenUpdate = read_json(body).await?;
     let mut inner = shared.lock();
     let forms = inner.settings.forms;
-    let token = inner
-        .store
-        .account(&caller.sub_account)
-        .agent_token_mut(&id)
-        .ok_or_else(not_found)?;
+    let token = inner.store.account(&caller.sub_account).agent_token_mut(&id).ok_or_else(not_found)?;
     if let Some(alias) = request.token_alias {
         token.alias = alias.to_string();
     }
@@ -151,10 +127,7 @@ pub async fn update(
         token.enabled = enabled(value);
     }
     apply_props(token, request.props);
-    Ok((
-        StatusCode::OK,
-        Json(json!({"data": wire::agent_token(token, &forms, None)})),
-    ))
+    Ok((StatusCode::OK, Json(json!({"data": wire::agent_token(token, &forms, None)}))))
 }
 
 fn not_found() -> ApiError {

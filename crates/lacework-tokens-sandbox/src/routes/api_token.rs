@@ -43,21 +43,9 @@ pub async fn create(
     let forms = {
         let mut inner = shared.lock();
         let expires = Instant::now() + lifetime;
-        inner
-            .store
-            .bearers
-            .retain(|_, b| b.expires > Instant::now());
-        inner.store.bearers.insert(
-            token.clone(),
-            Bearer {
-                key_id: shared.key_id.clone(),
-                expires,
-            },
-        );
+        inner.store.bearers.retain(|_, b| b.expires > Instant::now());
+        inner.store.bearers.insert(token.clone(), Bearer { key_id: shared.key_id.clone(), expires });
         inner.settings.forms
     };
-    Ok((
-        StatusCode::CREATED,
-        Json(json!({"token": token, "expiresAt": wire::timestamp(expires_at, &forms)})),
-    ))
+    Ok((StatusCode::CREATED, Json(json!({"token": token, "expiresAt": wire::timestamp(expires_at, &forms)}))))
 }

@@ -21,24 +21,13 @@ pub fn router(shared: Arc<Shared>) -> Router {
     Router::new()
         .route("/", get(|| async { "lacework-tokens-sandbox\n" }))
         .route(route::API_TOKEN, post(api_token::create))
-        .route(
-            route::AGENT_TOKENS,
-            post(agent_tokens::create).get(agent_tokens::list),
-        )
+        .route(route::AGENT_TOKENS, post(agent_tokens::create).get(agent_tokens::list))
         .route(route::AGENT_SEARCH, post(agent_tokens::search))
-        .route(
-            route::AGENT_TOKEN,
-            get(agent_tokens::get).patch(agent_tokens::update),
-        )
-        .route(
-            route::ACCESS_TOKENS,
-            get(access_tokens::list).post(access_tokens::create),
-        )
+        .route(route::AGENT_TOKEN, get(agent_tokens::get).patch(agent_tokens::update))
+        .route(route::ACCESS_TOKENS, get(access_tokens::list).post(access_tokens::create))
         .route(
             route::ACCESS_TOKEN,
-            get(access_tokens::get)
-                .patch(access_tokens::patch)
-                .delete(access_tokens::delete),
+            get(access_tokens::get).patch(access_tokens::patch).delete(access_tokens::delete),
         )
         .route(route::NEXT_PAGE, get(pages::next))
         .method_not_allowed_fallback(|| async {
@@ -49,9 +38,6 @@ pub fn router(shared: Arc<Shared>) -> Router {
             }
         })
         .fallback(|| async { ApiError::not_found("no such resource") })
-        .layer(axum::middleware::from_fn_with_state(
-            shared.clone(),
-            crate::gate::gate,
-        ))
+        .layer(axum::middleware::from_fn_with_state(shared.clone(), crate::gate::gate))
         .with_state(shared)
 }

@@ -21,15 +21,7 @@ pub fn first_page(shared: &Shared, caller: &Caller, rows: Vec<Value>) -> Value {
         return json!({"data": rows});
     }
     let total_rows = rows.len();
-    page(
-        shared,
-        PendingPages {
-            rows,
-            total_rows,
-            key_id: caller.key_id.clone(),
-        },
-        page_size,
-    )
+    page(shared, PendingPages { rows, total_rows, key_id: caller.key_id.clone() }, page_size)
 }
 
 /// Takes one page off `pending`, parking the rest under a fresh cursor.
@@ -41,11 +33,7 @@ fn page(shared: &Shared, mut pending: PendingPages, page_size: usize) -> Value {
         Value::Null
     } else {
         let cursor = random::hex(16);
-        let url = format!(
-            "{}{}",
-            shared.base_url,
-            route::NEXT_PAGE.replace("{cursor}", &cursor)
-        );
+        let url = format!("{}{}", shared.base_url, route::NEXT_PAGE.replace("{cursor}", &cursor));
         shared.lock().store.pages.insert(cursor, pending);
         Value::from(url)
     };

@@ -40,12 +40,7 @@ impl Harness {
     pub async fn start(config: SandboxConfig) -> Harness {
         let sandbox = Sandbox::start(config).await.expect("the sandbox starts");
         let http = reqwest::Client::new();
-        let mut harness = Harness {
-            sandbox,
-            http,
-            bearer: String::new(),
-            checked: Default::default(),
-        };
+        let mut harness = Harness { sandbox, http, bearer: String::new(), checked: Default::default() };
         harness.bearer = harness.exchange().await;
         harness
     }
@@ -54,12 +49,7 @@ impl Harness {
     pub async fn exchange(&self) -> String {
         let body = json!({"keyId": self.sandbox.key_id(), "expiryTime": 3600});
         let answer = self
-            .send(
-                Method::POST,
-                "/api/v2/access/tokens",
-                Some(body),
-                &[("x-lw-uaks", self.sandbox.secret())],
-            )
+            .send(Method::POST, "/api/v2/access/tokens", Some(body), &[("x-lw-uaks", self.sandbox.secret())])
             .await;
         assert_eq!(answer.status, 201, "{answer:?}");
         answer.body["token"].as_str().unwrap().to_owned()
@@ -68,8 +58,7 @@ impl Harness {
     /// A request with the bearer.
     pub async fn call(&self, method: Method, path: &str, body: Option<Value>) -> Answer {
         let auth = format!("Bearer {}", self.bearer);
-        self.send(method, path, body, &[("authorization", &auth)])
-            .await
+        self.send(method, path, body, &[("authorization", &auth)]).await
     }
 
     /// A request with the bearer, for a sub-account.
@@ -81,13 +70,7 @@ impl Harness {
         body: Option<Value>,
     ) -> Answer {
         let auth = format!("Bearer {}", self.bearer);
-        self.send(
-            method,
-            path,
-            body,
-            &[("authorization", &auth), ("account-name", sub_account)],
-        )
-        .await
+        self.send(method, path, body, &[("authorization", &auth), ("account-name", sub_account)]).await
     }
 
     /// A request with exactly these headers; the answer is checked against the spec.
@@ -126,22 +109,16 @@ impl Harness {
         } else if path.starts_with("/api/v2/_pages/") && answer.status == 200 {
             // A next page has the shape of the first page: a list or search result.
             let schema = json!({"$ref": "#/components/schemas/AgentAccessTokenSearchResult"});
-            lacework_tokens_spec::check(&schema, &answer.body)
-                .unwrap_or_else(|e| panic!("next page: {e}"));
+            lacework_tokens_spec::check(&schema, &answer.body).unwrap_or_else(|e| panic!("next page: {e}"));
             self.checked.set(self.checked.get() + 1);
         }
     }
 
     /// Creates an agent token and returns its value.
     pub async fn create_agent_token(&self, body: Value) -> String {
-        let answer = self
-            .call(Method::POST, "/api/v2/AgentAccessTokens", Some(body))
-            .await;
+        let answer = self.call(Method::POST, "/api/v2/AgentAccessTokens", Some(body)).await;
         assert_eq!(answer.status, 201, "{answer:?}");
-        answer.body["data"]["accessToken"]
-            .as_str()
-            .unwrap()
-            .to_owned()
+        answer.body["data"]["accessToken"].as_str().unwrap().to_owned()
     }
 }
 
@@ -149,16 +126,9 @@ pub async fn into_answer(response: reqwest::Response) -> Answer {
     let status = response.status().as_u16();
     let headers = response.headers().clone();
     let bytes = response.bytes().await.expect("a whole body");
-    let body = if bytes.is_empty() {
-        Value::Null
-    } else {
-        serde_json::from_slice(&bytes).unwrap_or(Value::Null)
-    };
-    Answer {
-        status,
-        headers,
-        body,
-    }
+    let body =
+        if bytes.is_empty() { Value::Null } else { serde_json::from_slice(&bytes).unwrap_or(Value::Null) };
+    Answer { status, headers, body }
 }
 
 /// The operationId that `method` and a concrete `path` route to, by the sandbox's own table.
@@ -168,10 +138,7 @@ pub fn operation_of(method: &Method, path: &str) -> Option<&'static str> {
         let template: Vec<&str> = route.split('/').collect();
         let matches = m.as_str() == method.as_str()
             && template.len() == segments.len()
-            && template
-                .iter()
-                .zip(&segments)
-                .all(|(t, s)| t.starts_with('{') && !s.is_empty() || t == s);
+            && template.iter().zip(&segments).all(|(t, s)| t.starts_with('{') && !s.is_empty() || t == s);
         matches.then_some(*id)
     })
 }
