@@ -24,6 +24,9 @@ struct Args {
     /// Start with a handful of realistic tokens.
     #[arg(long)]
     seed_demo: bool,
+    /// Also start with N generated agent tokens (named bulk-0, bulk-1, ...), for load tests.
+    #[arg(long, value_name = "N", default_value_t = 0)]
+    bulk_tokens: usize,
     /// How tokenEnabled is written.
     #[arg(long, value_enum, default_value_t = EnabledArg::String)]
     token_enabled: EnabledArg,
@@ -112,6 +115,7 @@ async fn main() -> std::process::ExitCode {
             return std::process::ExitCode::FAILURE;
         }
     };
+    sandbox.insert_agent_tokens("", "bulk-", args.bulk_tokens);
     for rule in args.faults {
         sandbox.inject(rule);
     }

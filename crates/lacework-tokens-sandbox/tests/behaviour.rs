@@ -357,3 +357,45 @@ async fn shutdown_stops_the_server() {
     assert!(fresh.get(&url).send().await.is_err(), "nothing listens any more");
     drop(http);
 }
+
+#[tokio::test]
+async fn hostile_requests_get_json_errors_and_the_server_stays_up() {
+    let h = harness().await;
+    let long_id = "a".repeat(20_000);
+    for path in [
+        "/api/v2/AgentAccessTokens/%ff%fe".to_owned(),
+        "/api/v2/AgentAccessTokens/%zz".to_owned(),
+        "/api/v2/AccessTokens/%ff".to_owned(),
+        format!("/api/v2/AgentAccessTokens/{long_id}"),
+        "/api/v2/AgentAccessTokens/..%2F..%2Fetc".to_owned(),
+    ] {
+        let answer = h.call(Method::GET, &path, None).await;
+        assert!(matches!(answer.status, 400 | 404), "{path}: {answer:?}");
+        assert!(!answer.message().is_empty(), "{path}: a JSON error body");
+    }
+    let auth = format!("Bearer {}", h.bearer);
+    let non_ascii = reqwest::header::HeaderValue::from_bytes(b"caf\xe9").unwrap();
+    let response = h
+        .http
+        .get(format!("{}/api/v2/AgentAccessTokens", h.sandbox.base_url()))
+        .header("authorization", &auth)
+        .header("account-name", non_ascii)
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(response.status(), 400);
+    let nested = format!("{}{}", "[".repeat(10_000), "]".repeat(10_000));
+    let answer =
+        h.send(Method::POST, "/api/v2/AgentAccessTokens/search", None, &[("authorization", &auth)]).await;
+    assert_eq!(answer.status, 400, "an empty search body is not JSON");
+    let response = h
+        .http
+        .post(format!("{}/api/v2/AgentAccessTokens/search", h.sandbox.base_url()))
+        .header("authorization", &auth)
+        .body(nested)
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(response.status(), 400);
+    assert_eq!(h.call(Method::GET, "/api/v2/AgentAccessTokens", None).await.status, 200, "still serving");
+}

@@ -4,11 +4,12 @@ use std::sync::Arc;
 
 use axum::Json;
 use axum::body::Body;
-use axum::extract::{Extension, Path, State};
+use axum::extract::{Extension, State};
 use axum::http::StatusCode;
 use lacework_tokens_api::types::{self, AccessTokenPatch, AccessTokenPost};
 use serde_json::{Value, json};
 
+use super::path_id::PathId;
 use crate::body::read_json;
 use crate::error::ApiError;
 use crate::gate::Caller;
@@ -30,11 +31,13 @@ fn not_found() -> ApiError {
 }
 
 /// Ids are 24 hexadecimal characters; anything else is a malformed request (400), not a miss.
-fn checked_id(id: &str) -> Result<&str, ApiError> {
-    if id.len() == 24 && id.bytes().all(|b| b.is_ascii_hexdigit()) {
-        Ok(id)
-    } else {
-        Err(ApiError::bad_request("malformed accessTokenId: expected 24 hexadecimal characters").typed())
+fn checked_id(id: Result<PathId, ApiError>) -> Result<String, ApiError> {
+    match id {
+        Ok(PathId(id)) if id.len() == 24 && id.bytes().all(|b| b.is_ascii_hexdigit()) => Ok(id),
+        Ok(_) => {
+            Err(ApiError::bad_request("malformed accessTokenId: expected 24 hexadecimal characters").typed())
+        }
+        Err(e) => Err(e.typed()),
     }
 }
 
@@ -76,12 +79,12 @@ pub async fn create(
 pub async fn get(
     State(shared): State<Arc<Shared>>,
     Extension(caller): Extension<Caller>,
-    Path(id): Path<String>,
+    id: Result<PathId, ApiError>,
 ) -> Answer {
-    let id = checked_id(&id)?;
+    let id = checked_id(id)?;
     let mut inner = shared.lock();
     let forms = inner.settings.forms;
-    let token = inner.store.account(&caller.sub_account).access_token(id).ok_or_else(not_found)?;
+    let token = inner.store.account(&caller.sub_account).access_token(&id).ok_or_else(not_found)?;
     Ok((StatusCode::OK, Json(wire::access_token(token, &forms, None))))
 }
 
@@ -89,14 +92,14 @@ pub async fn get(
 pub async fn patch(
     State(shared): State<Arc<Shared>>,
     Extension(caller): Extension<Caller>,
-    Path(id): Path<String>,
+    id: Result<PathId, ApiError>,
     body: Body,
 ) -> Answer {
-    let id = checked_id(&id)?;
+    let id = checked_id(id)?;
     let request: AccessTokenPatch = read_json(body).await.map_err(ApiError::typed)?;
     let mut inner = shared.lock();
     let forms = inner.settings.forms;
-    let token = inner.store.account(&caller.sub_account).access_token_mut(id).ok_or_else(not_found)?;
+    let token = inner.store.account(&caller.sub_account).access_token_mut(&id).ok_or_else(not_found)?;
     if let Some(name) = request.name {
         token.name = name.to_string();
     }
@@ -111,9 +114,9 @@ pub async fn patch(
 pub async fn delete(
     State(shared): State<Arc<Shared>>,
     Extension(caller): Extension<Caller>,
-    Path(id): Path<String>,
+    id: Result<PathId, ApiError>,
 ) -> Answer {
-    let id = checked_id(&id)?;
+    let id = checked_id(id)?;
     let mut inner = shared.lock();
     let tokens = &mut inner.store.account(&caller.sub_account).access_tokens;
     let index = tokens.iter().position(|t| t.id == id).ok_or_else(not_found)?;

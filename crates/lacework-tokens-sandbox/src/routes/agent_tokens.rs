@@ -4,7 +4,7 @@ use std::sync::Arc;
 
 use axum::Json;
 use axum::body::Body;
-use axum::extract::{Extension, Path, State};
+use axum::extract::{Extension, State};
 use axum::http::StatusCode;
 use lacework_tokens_api::types::{
     AgentAccessTokenCreate, AgentAccessTokenPropsInput, AgentAccessTokenSearch, AgentAccessTokenUpdate,
@@ -13,6 +13,7 @@ use lacework_tokens_api::types::{
 use serde_json::{Value, json};
 
 use super::pages::first_page;
+use super::path_id::PathId;
 use crate::body::read_json;
 use crate::error::ApiError;
 use crate::gate::Caller;
@@ -101,7 +102,7 @@ pub async fn search(
 pub async fn get(
     State(shared): State<Arc<Shared>>,
     Extension(caller): Extension<Caller>,
-    Path(id): Path<String>,
+    PathId(id): PathId,
 ) -> Answer {
     let mut inner = shared.lock();
     let forms = inner.settings.forms;
@@ -113,7 +114,7 @@ pub async fn get(
 pub async fn update(
     State(shared): State<Arc<Shared>>,
     Extension(caller): Extension<Caller>,
-    Path(id): Path<String>,
+    PathId(id): PathId,
     body: Body,
 ) -> Answer {
     let request: AgentAccessTokenUpdate = read_json(body).await?;

@@ -5,6 +5,7 @@ mod access_tokens;
 mod agent_tokens;
 mod api_token;
 mod pages;
+mod path_id;
 
 use std::sync::Arc;
 
