@@ -1,0 +1,174 @@
+//! API access tokens: list, create (the secret comes back once), get, patch and delete.
+
+use chrono::{DateTime, Utc};
+use lacework_tokens_api::ClientAccessTokensExt;
+use lacework_tokens_api::types;
+
+use crate::Client;
+use crate::error::Error;
+use crate::models::{AccessToken, NewAccessToken, Status};
+
+/// The API access tokens (see [`Client::access_tokens`]).
+#[derive(Clone, Copy, Debug)]
+pub struct AccessTokens<'c> {
+    pub(crate) client: &'c Client,
+}
+
+/// A name must be 1 to 255 characters (the API's rule, checked before sending).
+fn checked_name(name: &str) -> Result<(), Error> {
+    let length = name.chars().count();
+    if !(1..=255).contains(&length) {
+        return Err(Error::invalid("name", format!("must be 1 to 255 characters, got {length}")));
+    }
+    Ok(())
+}
+
+fn checked_id(id: &str) -> Result<&str, Error> {
+    if id.is_empty() {
+        return Err(Error::invalid("id", "the access token id is empty"));
+    }
+    Ok(id)
+}
+
+impl<'c> AccessTokens<'c> {
+    /// Every access token.
+    pub async fn list(&self) -> Result<Vec<AccessToken>, Error> {
+        let call = self.client.inner.api.list_access_tokens().send();
+        Ok(self
+            .client
+            .run("listAccessTokens", call)
+            .await?
+            .items
+            .into_iter()
+            .map(AccessToken::from)
+            .collect())
+    }
+
+    /// Starts creating a token named `name`.
+    pub fn create(&self, name: impl Into<String>) -> CreateAccessToken<'c> {
+        CreateAccessToken {
+            client: self.client,
+            name: name.into(),
+            scope: Vec::new(),
+            expires_at: None,
+            status: None,
+        }
+    }
+
+    /// One token.
+    pub async fn get(&self, id: &str) -> Result<AccessToken, Error> {
+        let call = self.client.inner.api.get_access_token().access_token_id(checked_id(id)?).send();
+        Ok(self.client.run("getAccessToken", call).await?.into())
+    }
+
+    /// Starts a patch of the token's name or status.
+    pub fn patch(&self, id: impl Into<String>) -> PatchAccessToken<'c> {
+        PatchAccessToken { client: self.client, id: id.into(), name: None, status: None }
+    }
+
+    /// Deletes a token; getting it afterwards answers 404.
+    pub async fn delete(&self, id: &str) -> Result<(), Error> {
+        let call = self.client.inner.api.delete_access_token().access_token_id(checked_id(id)?).send();
+        let answer = self.client.run("deleteAccessToken", call).await?;
+        if !answer.success {
+            return Err(Error::Api {
+                status: reqwest::StatusCode::OK,
+                message: Some("the API did not confirm the delete".into()),
+                kind: None,
+                rate_limit: None,
+            });
+        }
+        Ok(())
+    }
+}
+
+/// A create in the making (see [`AccessTokens::create`]).
+#[derive(Debug)]
+#[must_use = "nothing is created until `.send().await`"]
+pub struct CreateAccessToken<'c> {
+    client: &'c Client,
+    name: String,
+    scope: Vec<String>,
+    expires_at: Option<DateTime<Utc>>,
+    status: Option<Status>,
+}
+
+impl CreateAccessToken<'_> {
+    /// What it grants, e.g. `devices`, `devices.state`.
+    pub fn scope(mut self, scope: impl IntoIterator<Item = impl Into<String>>) -> Self {
+        self.scope = scope.into_iter().map(Into::into).collect();
+        self
+    }
+
+    /// When it stops working.
+    pub fn expires_at(mut self, at: DateTime<Utc>) -> Self {
+        self.expires_at = Some(at);
+        self
+    }
+
+    /// Active (the default) or inactive.
+    pub fn status(mut self, status: Status) -> Self {
+        self.status = Some(status);
+        self
+    }
+
+    /// Creates the token; the answer holds its secret, which the API returns only this once.
+    /// Sent at most once.
+    pub async fn send(self) -> Result<NewAccessToken, Error> {
+        checked_name(&self.name)?;
+        let body = types::AccessTokenPost {
+            name: self.name.try_into().map_err(|e| Error::invalid("name", format!("{e}")))?,
+            scope: self.scope,
+            expiration_date: self.expires_at,
+            status: self.status.map(Into::into),
+        };
+        let call = self.client.inner.api.create_access_token().body(body).send();
+        Ok(self.client.run("createAccessToken", call).await?.into())
+    }
+}
+
+/// A patch in the making (see [`AccessTokens::patch`]); only the fields set are sent.
+#[derive(Debug)]
+#[must_use = "nothing changes until `.send().await`"]
+pub struct PatchAccessToken<'c> {
+    client: &'c Client,
+    id: String,
+    name: Option<String>,
+    status: Option<Status>,
+}
+
+impl PatchAccessToken<'_> {
+    /// A new name, 1 to 255 characters.
+    pub fn name(mut self, name: impl Into<String>) -> Self {
+        self.name = Some(name.into());
+        self
+    }
+
+    /// A new status.
+    pub fn status(mut self, status: Status) -> Self {
+        self.status = Some(status);
+        self
+    }
+
+    /// Sends the fields set, and returns the token as it now is.
+    pub async fn send(self) -> Result<AccessToken, Error> {
+        checked_id(&self.id)?;
+        if let Some(name) = &self.name {
+            checked_name(name)?;
+        }
+        if self.name.is_none() && self.status.is_none() {
+            return Err(Error::invalid("patch", "nothing to change: set name or status"));
+        }
+        let body = types::AccessTokenPatch {
+            name: self
+                .name
+                .map(TryInto::try_into)
+                .transpose()
+                .map_err(|e| Error::invalid("name", format!("{e}")))?,
+            status: self.status.map(Into::into),
+        };
+        let call =
+            self.client.inner.api.patch_access_token().access_token_id(self.id.as_str()).body(body).send();
+        Ok(self.client.run("patchAccessToken", call).await?.into())
+    }
+}

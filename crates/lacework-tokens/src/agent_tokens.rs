@@ -1,0 +1,348 @@
+//! Agent access tokens: create, list, get, update (only the fields set), enable, disable and
+//! typed search, with lists and searches also as streams across pages.
+
+use chrono::{DateTime, Utc};
+use futures_util::{Stream, TryStreamExt};
+use lacework_tokens_api::ClientAgentAccessTokensExt;
+use lacework_tokens_api::types::{
+    self, AgentAccessTokenList, AgentAccessTokenPropsInput, AgentAccessTokenPropsInputOs,
+    AgentAccessTokenPropsInputSubscription, AgentAccessTokenSearch, AgentAccessTokenSearchResult, Paging,
+    TokenEnabled,
+};
+
+use crate::Client;
+use crate::error::Error;
+use crate::models::{AgentToken, AgentTokenId, AgentTokenRow, Os, Subscription};
+use crate::paging::{self, Page};
+use crate::search::{Field, Filter, time_filter};
+
+/// The agent access tokens of the client's account (see [`Client::agent_tokens`]).
+#[derive(Clone, Copy, Debug)]
+pub struct AgentTokens<'c> {
+    pub(crate) client: &'c Client,
+}
+
+impl Page for AgentAccessTokenList {
+    type Item = types::AgentAccessToken;
+    fn into_parts(self) -> (Vec<Self::Item>, Option<Paging>) {
+        (self.data, self.paging)
+    }
+}
+
+impl Page for AgentAccessTokenSearchResult {
+    type Item = types::AgentAccessTokenRow;
+    fn into_parts(self) -> (Vec<Self::Item>, Option<Paging>) {
+        (self.data, self.paging)
+    }
+}
+
+/// `tokenEnabled` as this crate sends it: the integers the live service and the Go SDK use.
+fn token_enabled(enabled: bool) -> TokenEnabled {
+    TokenEnabled::Integer(i64::from(enabled).try_into().expect("the spec allows 0 and 1"))
+}
+
+fn os_input(os: &Os) -> Result<AgentAccessTokenPropsInputOs, Error> {
+    match os {
+        Os::Linux => Ok(AgentAccessTokenPropsInputOs::Linux),
+        Os::Windows => Ok(AgentAccessTokenPropsInputOs::Windows),
+        Os::Other(other) => Err(Error::invalid("os", format!("{other:?} is not linux or windows"))),
+    }
+}
+
+fn subscription_input(subscription: &Subscription) -> Result<AgentAccessTokenPropsInputSubscription, Error> {
+    match subscription {
+        Subscription::Standard => Ok(AgentAccessTokenPropsInputSubscription::Standard),
+        Subscription::Professional => Ok(AgentAccessTokenPropsInputSubscription::Professional),
+        Subscription::Enterprise => Ok(AgentAccessTokenPropsInputSubscription::Enterprise),
+        Subscription::Other(other) => Err(Error::invalid(
+            "subscription",
+            format!("{other:?} is not standard, professional or enterprise"),
+        )),
+    }
+}
+
+/// The props a create or update sends, or `None` when none was set.
+fn props_input(
+    description: Option<String>,
+    os: Option<&Os>,
+    subscription: Option<&Subscription>,
+) -> Result<Option<AgentAccessTokenPropsInput>, Error> {
+    if description.is_none() && os.is_none() && subscription.is_none() {
+        return Ok(None);
+    }
+    Ok(Some(AgentAccessTokenPropsInput {
+        description,
+        os: os.map(os_input).transpose()?,
+        subscription: subscription.map(subscription_input).transpose()?,
+    }))
+}
+
+fn checked_alias(alias: &str) -> Result<(), Error> {
+    if alias.trim().is_empty() {
+        return Err(Error::invalid("alias", "must not be empty"));
+    }
+    Ok(())
+}
+
+impl<'c> AgentTokens<'c> {
+    /// Starts creating a token named `alias`; enabled unless [`enabled(false)`](CreateAgentToken::enabled).
+    pub fn create(&self, alias: impl Into<String>) -> CreateAgentToken<'c> {
+        CreateAgentToken {
+            client: self.client,
+            alias: alias.into(),
+            enabled: None,
+            description: None,
+            os: None,
+            subscription: None,
+        }
+    }
+
+    /// Every token, across all pages.
+    pub async fn list(&self) -> Result<Vec<AgentToken>, Error> {
+        self.list_stream().try_collect().await
+    }
+
+    /// Every token, page by page as the stream is read.
+    pub fn list_stream(&self) -> impl Stream<Item = Result<AgentToken, Error>> + 'c {
+        let client = self.client;
+        let first = client.run("listAgentAccessTokens", client.inner.api.list_agent_access_tokens().send());
+        paging::items::<AgentAccessTokenList, _>(client, first).map_ok(AgentToken::from)
+    }
+
+    /// One token.
+    pub async fn get(&self, id: impl Into<AgentTokenId>) -> Result<AgentToken, Error> {
+        let id = id.into();
+        checked_id(&id)?;
+        let call = self.client.inner.api.get_agent_access_token().id(id.expose_secret()).send();
+        Ok(self.client.run("getAgentAccessToken", call).await?.data.into())
+    }
+
+    /// Starts an update that sends only the fields set: a rename leaves `enabled` alone.
+    pub fn update(&self, id: impl Into<AgentTokenId>) -> UpdateAgentToken<'c> {
+        UpdateAgentToken { client: self.client, id: id.into(), alias: None, enabled: None, description: None }
+    }
+
+    /// Enables a token.
+    pub async fn enable(&self, id: impl Into<AgentTokenId>) -> Result<AgentToken, Error> {
+        self.update(id).enabled(true).send().await
+    }
+
+    /// Disables a token: agents using it can no longer connect.
+    pub async fn disable(&self, id: impl Into<AgentTokenId>) -> Result<AgentToken, Error> {
+        self.update(id).enabled(false).send().await
+    }
+
+    /// Starts a search.
+    pub fn search(&self) -> SearchBuilder<'c> {
+        SearchBuilder {
+            client: self.client,
+            filters: Vec::new(),
+            start: None,
+            end: None,
+            returns: Vec::new(),
+        }
+    }
+}
+
+/// The id must be something to put in a path: not empty.
+fn checked_id(id: &AgentTokenId) -> Result<(), Error> {
+    if id.expose_secret().is_empty() {
+        return Err(Error::invalid("token", "the agent token id is empty"));
+    }
+    Ok(())
+}
+
+/// A create in the making (see [`AgentTokens::create`]).
+#[derive(Debug)]
+#[must_use = "nothing is created until `.send().await`"]
+pub struct CreateAgentToken<'c> {
+    client: &'c Client,
+    alias: String,
+    enabled: Option<bool>,
+    description: Option<String>,
+    os: Option<Os>,
+    subscription: Option<Subscription>,
+}
+
+impl CreateAgentToken<'_> {
+    /// Whether the token starts enabled (it does by default).
+    pub fn enabled(mut self, enabled: bool) -> Self {
+        self.enabled = Some(enabled);
+        self
+    }
+
+    /// A description.
+    pub fn description(mut self, description: impl Into<String>) -> Self {
+        self.description = Some(description.into());
+        self
+    }
+
+    /// The operating system of the agents that will use it.
+    pub fn os(mut self, os: Os) -> Self {
+        self.os = Some(os);
+        self
+    }
+
+    /// The subscription the agents belong to.
+    pub fn subscription(mut self, subscription: Subscription) -> Self {
+        self.subscription = Some(subscription);
+        self
+    }
+
+    /// Creates the token. Sent at most once: a create is never retried once it may have reached
+    /// the server.
+    pub async fn send(self) -> Result<AgentToken, Error> {
+        checked_alias(&self.alias)?;
+        let body = types::AgentAccessTokenCreate {
+            token_alias: self.alias.try_into().map_err(|e| Error::invalid("alias", format!("{e}")))?,
+            token_enabled: self.enabled.map(token_enabled),
+            props: props_input(self.description, self.os.as_ref(), self.subscription.as_ref())?,
+        };
+        let call = self.client.inner.api.create_agent_access_token().body(body).send();
+        Ok(self.client.run("createAgentAccessToken", call).await?.data.into())
+    }
+}
+
+/// An update in the making (see [`AgentTokens::update`]); only the fields set are sent.
+#[derive(Debug)]
+#[must_use = "nothing changes until `.send().await`"]
+pub struct UpdateAgentToken<'c> {
+    client: &'c Client,
+    id: AgentTokenId,
+    alias: Option<String>,
+    enabled: Option<bool>,
+    description: Option<String>,
+}
+
+impl UpdateAgentToken<'_> {
+    /// A new name.
+    pub fn alias(mut self, alias: impl Into<String>) -> Self {
+        self.alias = Some(alias.into());
+        self
+    }
+
+    /// Enables or disables the token.
+    pub fn enabled(mut self, enabled: bool) -> Self {
+        self.enabled = Some(enabled);
+        self
+    }
+
+    /// A new description.
+    pub fn description(mut self, description: impl Into<String>) -> Self {
+        self.description = Some(description.into());
+        self
+    }
+
+    /// Sends the fields set, and returns the token as it now is.
+    pub async fn send(self) -> Result<AgentToken, Error> {
+        checked_id(&self.id)?;
+        if let Some(alias) = &self.alias {
+            checked_alias(alias)?;
+        }
+        if self.alias.is_none() && self.enabled.is_none() && self.description.is_none() {
+            return Err(Error::invalid("update", "nothing to change: set alias, enabled or description"));
+        }
+        let body = types::AgentAccessTokenUpdate {
+            token_alias: self
+                .alias
+                .map(TryInto::try_into)
+                .transpose()
+                .map_err(|e| Error::invalid("alias", format!("{e}")))?,
+            token_enabled: self.enabled.map(token_enabled),
+            props: props_input(self.description, None, None)?,
+        };
+        let call =
+            self.client.inner.api.update_agent_access_token().id(self.id.expose_secret()).body(body).send();
+        Ok(self.client.run("updateAgentAccessToken", call).await?.data.into())
+    }
+}
+
+/// A search in the making (see [`AgentTokens::search`]). Every filter must hold.
+#[derive(Debug)]
+#[must_use = "nothing is searched until `.send().await`"]
+pub struct SearchBuilder<'c> {
+    client: &'c Client,
+    filters: Vec<Filter>,
+    start: Option<DateTime<Utc>>,
+    end: Option<DateTime<Utc>>,
+    returns: Vec<Field>,
+}
+
+impl<'c> SearchBuilder<'c> {
+    /// Adds a filter, e.g. `Field::TokenAlias.like("ci-%")`.
+    pub fn filter(mut self, filter: Filter) -> Self {
+        self.filters.push(filter);
+        self
+    }
+
+    /// Adds several filters.
+    pub fn filters(mut self, filters: impl IntoIterator<Item = Filter>) -> Self {
+        self.filters.extend(filters);
+        self
+    }
+
+    /// Only tokens created within this window (`timeFilter`); either end may be open.
+    pub fn time_range(mut self, start: Option<DateTime<Utc>>, end: Option<DateTime<Utc>>) -> Self {
+        self.start = start;
+        self.end = end;
+        self
+    }
+
+    /// Only these fields in each row (`returns`); read the rows with [`send_rows`](Self::send_rows).
+    pub fn returns(mut self, fields: impl IntoIterator<Item = Field>) -> Self {
+        self.returns = fields.into_iter().collect();
+        self
+    }
+
+    fn body(&self) -> Result<AgentAccessTokenSearch, Error> {
+        Ok(AgentAccessTokenSearch {
+            filters: self.filters.iter().enumerate().map(|(i, f)| f.to_wire(i)).collect::<Result<_, _>>()?,
+            returns: self.returns.iter().map(|f| f.wire()).collect(),
+            time_filter: match (self.start, self.end) {
+                (None, None) => None,
+                (start, end) => Some(time_filter(start, end)?),
+            },
+        })
+    }
+
+    /// The matching tokens, across all pages.
+    pub async fn send(self) -> Result<Vec<AgentToken>, Error> {
+        self.stream().try_collect().await
+    }
+
+    /// The matching rows, with only the `returns` fields, across all pages.
+    pub async fn send_rows(self) -> Result<Vec<AgentTokenRow>, Error> {
+        self.stream_rows().try_collect().await
+    }
+
+    /// The matching tokens, page by page as the stream is read.
+    pub fn stream(self) -> impl Stream<Item = Result<AgentToken, Error>> + 'c {
+        let projected = !self.returns.is_empty();
+        self.stream_rows().and_then(move |row| async move {
+            if projected {
+                return Err(Error::invalid(
+                    "returns",
+                    "rows with only some fields are not tokens: use send_rows",
+                ));
+            }
+            row.into_token().ok_or_else(|| Error::Decode {
+                operation: "searchAgentAccessTokens",
+                status: None,
+                path: "data[]".to_owned(),
+                message: "a row lacks accessToken, tokenAlias or tokenEnabled".to_owned(),
+                body: String::new(),
+            })
+        })
+    }
+
+    /// The matching rows, page by page as the stream is read.
+    pub fn stream_rows(self) -> impl Stream<Item = Result<AgentTokenRow, Error>> + 'c {
+        let client = self.client;
+        let body = self.body();
+        let first = async move {
+            let call = client.inner.api.search_agent_access_tokens().body(body?).send();
+            client.run("searchAgentAccessTokens", call).await
+        };
+        paging::items::<AgentAccessTokenSearchResult, _>(client, first).map_ok(AgentTokenRow::from)
+    }
+}

@@ -1,0 +1,173 @@
+//! Bearer tokens: exchanged for the API key on first use, cached, refreshed before they expire,
+//! and at most one exchange in flight however many calls need one. A bearer supplied by the
+//! caller is used as it is.
+
+use std::sync::RwLock;
+use std::time::{Duration, Instant};
+
+use lacework_tokens_api::{ClientAuthExt, types};
+use reqwest::header::HeaderValue;
+use secrecy::{ExposeSecret, SecretString};
+
+use crate::call::{self, CredentialKind};
+use crate::error::Error;
+
+/// Where bearers come from.
+pub(crate) enum Credentials {
+    /// An API key: exchanged for bearers as needed.
+    ApiKey { key_id: String, secret: SecretString },
+    /// A bearer supplied by the caller.
+    Bearer(SecretString),
+}
+
+struct Cached {
+    header: HeaderValue,
+    /// When to stop using it: its expiry less the refresh margin.
+    refresh_at: Instant,
+}
+
+/// The bearer source of one client.
+pub(crate) struct Auth {
+    credentials: Credentials,
+    /// `expiryTime` asked of the exchange, in seconds (1..=86400).
+    expiry_secs: u32,
+    margin: Duration,
+    cached: RwLock<Option<Cached>>,
+    /// Held while an exchange runs, so that concurrent callers wait for it instead of starting
+    /// their own.
+    exchanging: tokio::sync::Mutex<()>,
+    /// The generated client the exchange goes through (with `ExchangeHooks`).
+    exchange_client: lacework_tokens_api::Client,
+}
+
+impl std::fmt::Debug for Auth {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        let kind = match &self.credentials {
+            Credentials::ApiKey { key_id, .. } => format!("api key {key_id}"),
+            Credentials::Bearer(_) => "bearer token".to_owned(),
+        };
+        f.debug_struct("Auth").field("credentials", &kind).field("expiry_secs", &self.expiry_secs).finish()
+    }
+}
+
+/// A bearer as an `Authorization` header value, marked sensitive so HTTP layers do not print it.
+fn bearer_header(token: &str) -> Result<HeaderValue, Error> {
+    let mut value = HeaderValue::from_str(&format!("Bearer {token}"))
+        .map_err(|_| Error::invalid("bearer token", "contains characters not allowed in an HTTP header"))?;
+    value.set_sensitive(true);
+    Ok(value)
+}
+
+impl Auth {
+    pub(crate) fn new(
+        credentials: Credentials,
+        expiry_secs: u32,
+        margin: Duration,
+        exchange_client: lacework_tokens_api::Client,
+    ) -> Result<Self, Error> {
+        let cached = match &credentials {
+            Credentials::Bearer(token) => {
+                Some(Cached { header: bearer_header(token.expose_secret())?, refresh_at: far_future() })
+            }
+            Credentials::ApiKey { .. } => None,
+        };
+        Ok(Auth {
+            credentials,
+            expiry_secs,
+            margin,
+            cached: RwLock::new(cached),
+            exchanging: Default::default(),
+            exchange_client,
+        })
+    }
+
+    pub(crate) fn kind(&self) -> CredentialKind {
+        match self.credentials {
+            Credentials::ApiKey { .. } => CredentialKind::ApiKey,
+            Credentials::Bearer(_) => CredentialKind::BearerToken,
+        }
+    }
+
+    /// The cached bearer if it is still good, without waiting.
+    fn current(&self) -> Option<HeaderValue> {
+        let cached = self.cached.read().unwrap_or_else(|p| p.into_inner());
+        cached.as_ref().filter(|c| c.refresh_at > Instant::now()).map(|c| c.header.clone())
+    }
+
+    /// The `Authorization` header for the next request: the cached bearer, or a fresh one.
+    pub(crate) async fn header(&self) -> Result<HeaderValue, Error> {
+        if let Some(header) = self.current() {
+            return Ok(header);
+        }
+        let _turn = self.exchanging.lock().await;
+        // Whoever held the lock before us may have just refreshed it.
+        if let Some(header) = self.current() {
+            return Ok(header);
+        }
+        self.exchange().await
+    }
+
+    /// After the server refused `rejected`: a fresh bearer to repeat with, or `None` when the
+    /// bearer is the caller's own and cannot be refreshed.
+    pub(crate) async fn refresh_after_rejection(
+        &self,
+        rejected: Option<&HeaderValue>,
+    ) -> Result<Option<HeaderValue>, Error> {
+        if matches!(self.credentials, Credentials::Bearer(_)) {
+            return Ok(None);
+        }
+        let _turn = self.exchanging.lock().await;
+        if let Some(header) = self.current().filter(|current| Some(current) != rejected) {
+            return Ok(Some(header));
+        }
+        self.exchange().await.map(Some)
+    }
+
+    /// Exchanges the API key for a bearer and caches it. Callers hold `exchanging`.
+    async fn exchange(&self) -> Result<HeaderValue, Error> {
+        let token = self.issue(self.expiry_secs).await?;
+        let header = bearer_header(token.token.expose_secret())?;
+        let lifetime = Duration::from_secs(self.expiry_secs.into());
+        // Trust the shorter of what was asked and what the server says.
+        let server_lifetime = (token.expires_at - chrono::Utc::now()).to_std().unwrap_or_default();
+        let lifetime = lifetime.min(server_lifetime.max(Duration::from_secs(1)));
+        // A margin longer than half the lifetime would refresh on every call.
+        let margin = self.margin.min(lifetime / 2);
+        let refresh_at = Instant::now() + lifetime - margin;
+        *self.cached.write().unwrap_or_else(|p| p.into_inner()) =
+            Some(Cached { header: header.clone(), refresh_at });
+        tracing::debug!(lifetime_s = lifetime.as_secs(), "bearer token issued");
+        Ok(header)
+    }
+
+    /// Asks the server for a new bearer for the API key, valid `expiry_secs` seconds.
+    pub(crate) async fn issue(&self, expiry_secs: u32) -> Result<types::ApiToken, Error> {
+        let Credentials::ApiKey { key_id, .. } = &self.credentials else {
+            return Err(Error::config(
+                "api key",
+                "a bearer token can only be issued with an API key and secret",
+            ));
+        };
+        let body = types::ApiTokenRequest::builder()
+            .key_id(key_id.as_str())
+            .expiry_time(std::num::NonZeroU32::new(expiry_secs));
+        let result = call::run(
+            "createApiToken",
+            CredentialKind::ApiKey,
+            self.exchange_client.create_api_token().body(body).send(),
+        )
+        .await;
+        result.map_err(|e| match e {
+            Error::Unauthorized { .. } | Error::Api { status: reqwest::StatusCode::FORBIDDEN, .. } => {
+                Error::Unauthorized {
+                    message: format!("the API key {key_id} or its secret was refused by the key exchange"),
+                }
+            }
+            other => other,
+        })
+    }
+}
+
+fn far_future() -> Instant {
+    Instant::now() + Duration::from_secs(100 * 365 * 24 * 3600)
+}

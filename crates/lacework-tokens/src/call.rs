@@ -1,0 +1,153 @@
+//! One call of an operation: the context its hooks share while it runs, and the translation of
+//! the generated client's outcome into this crate's models and [`Error`].
+//!
+//! The generated client lets hooks fail only with a string, and loses the status of an answer
+//! whose body does not decode. So each call runs inside a task-local [`CallContext`]: the hooks
+//! leave the typed error they met (a failed key exchange, say) and the last status there, and
+//! [`run`] picks them up.
+
+use std::cell::RefCell;
+use std::future::Future;
+
+use lacework_tokens_api::{ResponseValue, types};
+use reqwest::StatusCode;
+use serde::de::DeserializeOwned;
+
+use crate::error::{Error, scrub};
+use crate::rate_limit::{RateLimitInfo, requested_wait};
+
+/// What the hooks of one call leave for it.
+#[derive(Default)]
+pub(crate) struct CallContext {
+    /// A typed error met in a hook; it wins over what the generated client reports.
+    pub error: Option<Error>,
+    /// The status of the last answer received.
+    pub status: Option<StatusCode>,
+}
+
+tokio::task_local! {
+    static CALL: RefCell<CallContext>;
+}
+
+/// Lets the running call's hooks leave something in its context; does nothing outside a call
+/// (the generated client used directly with this crate's hooks).
+pub(crate) fn with_context(f: impl FnOnce(&mut CallContext)) {
+    let _ = CALL.try_with(|ctx| f(&mut ctx.borrow_mut()));
+}
+
+/// Whether the caller's bearer was one it supplied (a 401 is then final), for error messages.
+#[derive(Clone, Copy)]
+pub(crate) enum CredentialKind {
+    ApiKey,
+    BearerToken,
+}
+
+/// Runs `call` with a fresh context for its hooks, and returns its outcome with that context.
+pub(crate) async fn scoped<T>(call: impl Future<Output = T>) -> (T, CallContext) {
+    CALL.scope(RefCell::new(CallContext::default()), async move {
+        let outcome = call.await;
+        (outcome, CALL.with(|ctx| std::mem::take(&mut *ctx.borrow_mut())))
+    })
+    .await
+}
+
+/// Runs one call of `operation` and turns its outcome into a value or an [`Error`].
+pub(crate) async fn run<T: DeserializeOwned>(
+    operation: &'static str,
+    credentials: CredentialKind,
+    call: impl Future<Output = Result<ResponseValue<T>, lacework_tokens_api::Error<types::Error>>>,
+) -> Result<T, Error> {
+    let (outcome, context) = scoped(call).await;
+    match outcome {
+        Ok(value) => Ok(value.into_inner()),
+        Err(e) => Err(match context.error {
+            Some(error) => error,
+            None => translate::<T>(operation, credentials, context.status, e).await,
+        }),
+    }
+}
+
+async fn translate<T: DeserializeOwned>(
+    operation: &'static str,
+    credentials: CredentialKind,
+    status: Option<StatusCode>,
+    error: lacework_tokens_api::Error<types::Error>,
+) -> Error {
+    use lacework_tokens_api::Error as E;
+    match error {
+        E::ErrorResponse(answer) => {
+            let (status, headers) = (answer.status(), answer.headers().clone());
+            let body = answer.into_inner();
+            let message = body.message.or(body.data.and_then(|d| d.message)).map(|m| scrub(&m));
+            from_status(status, &headers, message, body.type_.map(|t| scrub(&t)), credentials)
+        }
+        E::UnexpectedResponse(response) => {
+            let (status, headers) = (response.status(), response.headers().clone());
+            let text = response.text().await.unwrap_or_default();
+            let message = serde_json::from_str::<types::Error>(&text).ok().and_then(|e| e.message);
+            let message = message.or((!text.is_empty()).then_some(text)).map(|m| scrub(&m));
+            from_status(status, &headers, message, None, credentials)
+        }
+        E::InvalidResponsePayload(bytes, _) => match decode::<T>(operation, status, &bytes) {
+            Err(error) => error,
+            // It decodes now: only a body read twice differently could do that.
+            Ok(_) => Error::Decode {
+                operation,
+                status,
+                path: ".".to_owned(),
+                message: "the answer did not decode".to_owned(),
+                body: scrub(&String::from_utf8_lossy(&bytes)),
+            },
+        },
+        E::CommunicationError(e) | E::ResponseBodyError(e) | E::InvalidUpgrade(e) => Error::transport(e),
+        E::InvalidRequest(reason) => Error::invalid("request", reason),
+        // Hooks leave their typed error in the context; a bare message means one did not.
+        E::Custom(reason) => Error::invalid("request", reason),
+    }
+}
+
+/// The error for an answer with an error status.
+pub(crate) fn from_status(
+    status: StatusCode,
+    headers: &reqwest::header::HeaderMap,
+    message: Option<String>,
+    kind: Option<String>,
+    credentials: CredentialKind,
+) -> Error {
+    let rate_limit = RateLimitInfo::from_headers(headers);
+    match status {
+        StatusCode::UNAUTHORIZED => Error::Unauthorized {
+            message: match credentials {
+                CredentialKind::BearerToken => {
+                    "the bearer token was refused; it may have expired: supply a fresh one \
+                    (LW_API_TOKEN), or an API key and secret so the client can refresh it"
+                        .to_owned()
+                }
+                CredentialKind::ApiKey => format!(
+                    "refused even with a freshly issued bearer token{}",
+                    message.map_or_else(String::new, |m| format!(": {m}"))
+                ),
+            },
+        },
+        StatusCode::TOO_MANY_REQUESTS => {
+            Error::RateLimited { retry_after: requested_wait(headers), rate_limit }
+        }
+        _ => Error::Api { status, message, kind, rate_limit },
+    }
+}
+
+/// Decodes an answer body; the error says where in the document decoding failed.
+pub(crate) fn decode<T: DeserializeOwned>(
+    operation: &'static str,
+    status: Option<StatusCode>,
+    bytes: &[u8],
+) -> Result<T, Error> {
+    let mut deserializer = serde_json::Deserializer::from_slice(bytes);
+    serde_path_to_error::deserialize::<_, T>(&mut deserializer).map_err(|e| Error::Decode {
+        operation,
+        status,
+        path: e.path().to_string(),
+        message: scrub(&e.inner().to_string()),
+        body: scrub(&String::from_utf8_lossy(bytes)),
+    })
+}

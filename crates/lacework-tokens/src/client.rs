@@ -1,0 +1,383 @@
+//! [`Client`] and its [`ClientBuilder`]: where the API is, who is calling, and how patiently.
+//!
+//! Settings come from three places, in this order of precedence: what the builder is told
+//! explicitly, the environment (`LW_*`), and `~/.lacework.toml` (see [`ClientBuilder::from_env`]).
+
+use std::sync::Arc;
+use std::time::Duration;
+
+use lacework_tokens_api::Hooks;
+use reqwest::header::{self, HeaderMap, HeaderValue};
+use secrecy::SecretString;
+
+use crate::access_tokens::AccessTokens;
+use crate::agent_tokens::AgentTokens;
+use crate::auth::{Auth, Credentials};
+use crate::config::{self, Settings};
+use crate::error::Error;
+use crate::hooks::{ApiHooks, ExchangeHooks};
+use crate::models::BearerToken;
+use crate::rate_limit::{LastRateLimit, RateLimitInfo};
+use crate::retry::RetryPolicy;
+use crate::transport::Transport;
+use crate::{base_url, call};
+
+/// Default connect timeout.
+pub const DEFAULT_CONNECT_TIMEOUT: Duration = Duration::from_secs(10);
+/// Default timeout of one HTTP request (each retry has its own).
+pub const DEFAULT_TIMEOUT: Duration = Duration::from_secs(30);
+/// Default lifetime asked of the key exchange for each bearer.
+pub const DEFAULT_TOKEN_EXPIRY: Duration = Duration::from_secs(3600);
+/// Default time before a bearer's expiry at which it is replaced.
+pub const DEFAULT_REFRESH_MARGIN: Duration = Duration::from_secs(60);
+
+/// A client of the Lacework token endpoints. Cheap to clone; clones share the connection pool,
+/// the bearer cache and the rate-limit readings.
+#[derive(Clone)]
+pub struct Client {
+    pub(crate) inner: Arc<Inner>,
+}
+
+pub(crate) struct Inner {
+    pub api: lacework_tokens_api::Client,
+    pub transport: Arc<Transport>,
+    pub auth: Arc<Auth>,
+    pub base_url: String,
+}
+
+impl std::fmt::Debug for Client {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("Client")
+            .field("base_url", &self.inner.base_url)
+            .field("auth", &self.inner.auth)
+            .finish()
+    }
+}
+
+impl Client {
+    /// A builder with nothing set.
+    pub fn builder() -> ClientBuilder {
+        ClientBuilder::default()
+    }
+
+    /// A client configured like the Lacework CLI: from `LW_*` environment variables over the
+    /// `LW_PROFILE` (else `default`) profile of `~/.lacework.toml`.
+    pub fn from_env() -> Result<Client, Error> {
+        ClientBuilder::from_env()?.build()
+    }
+
+    /// A client configured from the `name` profile of `~/.lacework.toml`, with `LW_*`
+    /// environment variables taking precedence over it.
+    pub fn from_profile(name: &str) -> Result<Client, Error> {
+        ClientBuilder::from_profile(name)?.build()
+    }
+
+    /// The agent access tokens.
+    pub fn agent_tokens(&self) -> AgentTokens<'_> {
+        AgentTokens { client: self }
+    }
+
+    /// The API access tokens.
+    pub fn access_tokens(&self) -> AccessTokens<'_> {
+        AccessTokens { client: self }
+    }
+
+    /// The `RateLimit-*` headers of the last answer that had them.
+    pub fn rate_limit(&self) -> Option<RateLimitInfo> {
+        self.inner.transport.last_rate_limit.get()
+    }
+
+    /// The base URL requests go to, e.g. `https://acme.lacework.net`.
+    pub fn base_url(&self) -> &str {
+        &self.inner.base_url
+    }
+
+    /// Exchanges the client's API key for a new bearer token, valid for `expiry` (1 s to 24 h;
+    /// the client's token expiry when `None`), e.g. to hand to another tool. The client's own
+    /// cached bearer is not affected.
+    pub async fn issue_bearer_token(&self, expiry: Option<Duration>) -> Result<BearerToken, Error> {
+        let expiry = match expiry {
+            Some(expiry) => expiry_secs("expiry", expiry)?,
+            None => expiry_secs("expiry", DEFAULT_TOKEN_EXPIRY)?,
+        };
+        let token = self.inner.auth.issue(expiry).await?;
+        Ok(BearerToken { token: SecretString::from(token.token.into_inner()), expires_at: token.expires_at })
+    }
+
+    pub(crate) async fn run<T: serde::de::DeserializeOwned>(
+        &self,
+        operation: &'static str,
+        call: impl std::future::Future<
+            Output = Result<
+                lacework_tokens_api::ResponseValue<T>,
+                lacework_tokens_api::Error<lacework_tokens_api::types::Error>,
+            >,
+        >,
+    ) -> Result<T, Error> {
+        call::run(operation, self.inner.auth.kind(), call).await
+    }
+}
+
+/// Builds a [`Client`]. Setters take `impl Into<…>`; [`build`](ClientBuilder::build) checks
+/// everything and says which setting is wrong.
+#[derive(Default)]
+pub struct ClientBuilder {
+    account: Option<String>,
+    base_url: Option<String>,
+    api_key: Option<(String, SecretString)>,
+    bearer_token: Option<SecretString>,
+    sub_account: Option<String>,
+    user_agent_suffix: Option<String>,
+    connect_timeout: Option<Duration>,
+    timeout: Option<Duration>,
+    retry: Option<RetryPolicy>,
+    refresh_margin: Option<Duration>,
+    token_expiry: Option<Duration>,
+    http: Option<reqwest::Client>,
+    /// From the environment and `~/.lacework.toml`: below everything set explicitly.
+    settings: Settings,
+}
+
+impl std::fmt::Debug for ClientBuilder {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("ClientBuilder")
+            .field("account", &self.account)
+            .field("base_url", &self.base_url)
+            .field("api_key", &self.api_key.as_ref().map(|(id, _)| id))
+            .field("bearer_token", &self.bearer_token.as_ref().map(|_| "[redacted]"))
+            .field("sub_account", &self.sub_account)
+            .field("settings", &self.settings)
+            .finish_non_exhaustive()
+    }
+}
+
+impl ClientBuilder {
+    /// A builder preset from the environment over the `LW_PROFILE` (else `default`) profile of
+    /// `~/.lacework.toml`; explicit setters override both.
+    pub fn from_env() -> Result<ClientBuilder, Error> {
+        Ok(ClientBuilder { settings: config::gather_from_process(None)?, ..Default::default() })
+    }
+
+    /// A builder preset from the environment over the `name` profile of `~/.lacework.toml`.
+    pub fn from_profile(name: &str) -> Result<ClientBuilder, Error> {
+        Ok(ClientBuilder { settings: config::gather_from_process(Some(name))?, ..Default::default() })
+    }
+
+    /// A builder preset from already gathered settings (see [`config::gather`]).
+    pub fn from_settings(settings: Settings) -> ClientBuilder {
+        ClientBuilder { settings, ..Default::default() }
+    }
+
+    /// The Lacework account: `acme` (for `https://acme.lacework.net`) or a full host such as
+    /// `acme.fra.lacework.net`.
+    pub fn account(mut self, account: impl Into<String>) -> Self {
+        self.account = Some(account.into());
+        self
+    }
+
+    /// The base URL, instead of an account: e.g. `http://127.0.0.1:8080` for the sandbox.
+    pub fn base_url(mut self, url: impl Into<String>) -> Self {
+        self.base_url = Some(url.into());
+        self
+    }
+
+    /// An API key id and its secret: exchanged for bearer tokens as needed.
+    pub fn api_key(mut self, key_id: impl Into<String>, secret: impl Into<SecretString>) -> Self {
+        self.api_key = Some((key_id.into(), secret.into()));
+        self
+    }
+
+    /// A ready bearer token, used as is (it cannot be refreshed).
+    pub fn bearer_token(mut self, token: impl Into<SecretString>) -> Self {
+        self.bearer_token = Some(token.into());
+        self
+    }
+
+    /// The sub-account to act on (sent as `Account-Name`).
+    pub fn sub_account(mut self, sub_account: impl Into<String>) -> Self {
+        self.sub_account = Some(sub_account.into());
+        self
+    }
+
+    /// Appended to the `User-Agent` (`lacework-tokens/<version> <suffix>`).
+    pub fn user_agent_suffix(mut self, suffix: impl Into<String>) -> Self {
+        self.user_agent_suffix = Some(suffix.into());
+        self
+    }
+
+    /// How long to wait for a connection (default 10 s). Ignored with [`http_client`](Self::http_client).
+    pub fn connect_timeout(mut self, timeout: Duration) -> Self {
+        self.connect_timeout = Some(timeout);
+        self
+    }
+
+    /// How long one HTTP request may take, answer included (default 30 s). Ignored with
+    /// [`http_client`](Self::http_client).
+    pub fn timeout(mut self, timeout: Duration) -> Self {
+        self.timeout = Some(timeout);
+        self
+    }
+
+    /// How failed requests are retried (see [`RetryPolicy`]).
+    pub fn retry_policy(mut self, policy: RetryPolicy) -> Self {
+        self.retry = Some(policy);
+        self
+    }
+
+    /// How long before its expiry a bearer is replaced (default 60 s).
+    pub fn refresh_margin(mut self, margin: Duration) -> Self {
+        self.refresh_margin = Some(margin);
+        self
+    }
+
+    /// The lifetime asked of the key exchange for each bearer: 1 s to 24 h (default 1 h).
+    pub fn token_expiry(mut self, expiry: Duration) -> Self {
+        self.token_expiry = Some(expiry);
+        self
+    }
+
+    /// Sends through this `reqwest::Client` (its timeouts, proxies and TLS settings apply).
+    pub fn http_client(mut self, client: reqwest::Client) -> Self {
+        self.http = Some(client);
+        self
+    }
+
+    /// Checks the settings and builds the client. Nothing is sent until the first call.
+    pub fn build(self) -> Result<Client, Error> {
+        let settings = &self.settings;
+        let base_url = match (&self.base_url, &self.account) {
+            (Some(_), Some(_)) => {
+                return Err(Error::config("base_url", "both a base URL and an account are set; set one"));
+            }
+            (Some(url), None) => base_url::checked("base_url", url)?,
+            (None, Some(account)) => base_url::for_account("account", account)?,
+            (None, None) => match (&settings.api_server_url, &settings.account) {
+                (Some(url), _) => {
+                    base_url::checked(&source(&settings.sources.api_server_url, "LW_API_SERVER_URL"), url)?
+                }
+                (None, Some(account)) => {
+                    base_url::for_account(&source(&settings.sources.account, "LW_ACCOUNT"), account)?
+                }
+                (None, None) => {
+                    return Err(Error::config(
+                        "account",
+                        "no Lacework account: set LW_ACCOUNT (or LW_API_SERVER_URL), a profile's `account` in \
+                         ~/.lacework.toml, or ClientBuilder::account",
+                    ));
+                }
+            },
+        };
+        let credentials = match (self.api_key, self.bearer_token) {
+            (Some(_), Some(_)) => {
+                return Err(Error::config(
+                    "credentials",
+                    "both an API key and a bearer token are set; set one",
+                ));
+            }
+            (Some((key_id, secret)), None) => Credentials::ApiKey { key_id, secret },
+            (None, Some(token)) => Credentials::Bearer(token),
+            (None, None) => match (&settings.api_key, &settings.api_secret, &settings.api_token) {
+                (Some(key_id), Some(secret), _) => {
+                    Credentials::ApiKey { key_id: key_id.clone(), secret: secret.clone() }
+                }
+                (_, _, Some(token)) => Credentials::Bearer(token.clone()),
+                _ => {
+                    return Err(Error::config(
+                        "credentials",
+                        "no API key and secret (LW_API_KEY, LW_API_SECRET, or a profile's api_key and api_secret) \
+                         and no bearer token (LW_API_TOKEN)",
+                    ));
+                }
+            },
+        };
+        if let Credentials::ApiKey { key_id, .. } = &credentials
+            && key_id.trim().is_empty()
+        {
+            return Err(Error::invalid("api_key", "the API key id is empty"));
+        }
+
+        let mut headers = HeaderMap::new();
+        let user_agent = match &self.user_agent_suffix {
+            Some(suffix) => format!("lacework-tokens/{} {suffix}", env!("CARGO_PKG_VERSION")),
+            None => format!("lacework-tokens/{}", env!("CARGO_PKG_VERSION")),
+        };
+        headers.insert(header::USER_AGENT, header_value("user_agent_suffix", &user_agent)?);
+        if let Some(sub_account) = self.sub_account.as_ref().or(settings.subaccount.as_ref()) {
+            headers.insert("account-name", header_value("sub_account", sub_account)?);
+        }
+        let expiry = expiry_secs("token_expiry", self.token_expiry.unwrap_or(DEFAULT_TOKEN_EXPIRY))?;
+
+        let http = match self.http {
+            Some(http) => http,
+            None => {
+                // reqwest is built without a default crypto provider; ring is ours. If the
+                // application installed one already, that one is used.
+                let _ = rustls::crypto::ring::default_provider().install_default();
+                reqwest::Client::builder()
+                    .connect_timeout(self.connect_timeout.unwrap_or(DEFAULT_CONNECT_TIMEOUT))
+                    .timeout(self.timeout.unwrap_or(DEFAULT_TIMEOUT))
+                    // The API does not redirect; following one could carry the bearer elsewhere.
+                    .redirect(reqwest::redirect::Policy::none())
+                    .build()
+                    .map_err(|e| {
+                        Error::config(
+                            "http client",
+                            format!("cannot build the HTTP client: {}", e.without_url()),
+                        )
+                    })?
+            }
+        };
+        let transport = Arc::new(Transport {
+            http: http.clone(),
+            retry: self.retry.unwrap_or_default(),
+            headers,
+            last_rate_limit: LastRateLimit::default(),
+        });
+        let exchange_hooks = match &credentials {
+            Credentials::ApiKey { secret, .. } => {
+                Hooks::new(ExchangeHooks::new(transport.clone(), secret).ok_or_else(|| {
+                    Error::invalid("api_secret", "contains characters not allowed in an HTTP header")
+                })?)
+            }
+            Credentials::Bearer(_) => Hooks::none(),
+        };
+        let exchange_client =
+            lacework_tokens_api::Client::new_with_client(&base_url, http.clone(), exchange_hooks);
+        let auth = Arc::new(Auth::new(
+            credentials,
+            expiry,
+            self.refresh_margin.unwrap_or(DEFAULT_REFRESH_MARGIN),
+            exchange_client,
+        )?);
+        let api_hooks = Hooks::new(ApiHooks { transport: transport.clone(), auth: auth.clone() });
+        let api = lacework_tokens_api::Client::new_with_client(&base_url, http, api_hooks);
+        Ok(Client { inner: Arc::new(Inner { api, transport, auth, base_url }) })
+    }
+}
+
+/// Where a setting came from, for an error message, with a fallback name.
+fn source(recorded: &Option<String>, fallback: &str) -> String {
+    recorded.clone().unwrap_or_else(|| fallback.to_owned())
+}
+
+/// A header value of visible ASCII only: CR, LF and other control characters could split or
+/// smuggle headers.
+fn header_value(field: &str, value: &str) -> Result<HeaderValue, Error> {
+    if value.is_empty() || !value.bytes().all(|b| (0x20..0x7f).contains(&b)) {
+        return Err(Error::invalid(field, "must be non-empty visible ASCII (no control characters)"));
+    }
+    HeaderValue::from_str(value).map_err(|_| Error::invalid(field, "is not a valid HTTP header value"))
+}
+
+/// A token lifetime as the exchange's `expiryTime`: whole seconds, 1..=86400.
+fn expiry_secs(field: &str, expiry: Duration) -> Result<u32, Error> {
+    let secs = expiry.as_secs();
+    if (1..=86_400).contains(&secs) && expiry.subsec_nanos() == 0 {
+        Ok(secs as u32)
+    } else {
+        Err(Error::invalid(
+            field,
+            format!("must be a whole number of seconds from 1 to 86400, got {expiry:?}"),
+        ))
+    }
+}

@@ -1,0 +1,95 @@
+//! The `RateLimit-*` and `Retry-After` headers: parsed from every answer, kept as the last values
+//! seen (readable from the client), and used to decide how long to wait after a 429.
+
+use std::sync::Mutex;
+use std::time::Duration;
+
+use reqwest::header::HeaderMap;
+
+/// The rate-limit headers of one answer: the caller's window for the operation's functionality.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub struct RateLimitInfo {
+    /// Requests allowed per window (`RateLimit-Limit`).
+    pub limit: u64,
+    /// Requests left in the window (`RateLimit-Remaining`).
+    pub remaining: u64,
+    /// Time until the window resets (`RateLimit-Reset`).
+    pub reset: Duration,
+}
+
+impl RateLimitInfo {
+    /// Reads the headers; `None` unless all three are present and numeric.
+    pub fn from_headers(headers: &HeaderMap) -> Option<Self> {
+        let number = |name: &str| headers.get(name)?.to_str().ok()?.trim().parse::<u64>().ok();
+        Some(RateLimitInfo {
+            limit: number("ratelimit-limit")?,
+            remaining: number("ratelimit-remaining")?,
+            reset: Duration::from_secs(number("ratelimit-reset")?),
+        })
+    }
+}
+
+/// How long the server asked the caller to wait: `Retry-After` in seconds (an HTTP date is also
+/// accepted), else `RateLimit-Reset` when the window is spent.
+pub fn requested_wait(headers: &HeaderMap) -> Option<Duration> {
+    if let Some(value) = headers.get(reqwest::header::RETRY_AFTER).and_then(|v| v.to_str().ok()) {
+        let value = value.trim();
+        if let Ok(seconds) = value.parse::<u64>() {
+            return Some(Duration::from_secs(seconds));
+        }
+        if let Ok(at) = chrono::DateTime::parse_from_rfc2822(value) {
+            let wait = at.with_timezone(&chrono::Utc) - chrono::Utc::now();
+            return Some(wait.to_std().unwrap_or_default());
+        }
+    }
+    RateLimitInfo::from_headers(headers).filter(|info| info.remaining == 0).map(|info| info.reset)
+}
+
+/// The last rate-limit headers the client saw.
+#[derive(Debug, Default)]
+pub(crate) struct LastRateLimit(Mutex<Option<RateLimitInfo>>);
+
+impl LastRateLimit {
+    pub(crate) fn record(&self, headers: &HeaderMap) {
+        if let Some(info) = RateLimitInfo::from_headers(headers) {
+            *self.0.lock().unwrap_or_else(|p| p.into_inner()) = Some(info);
+        }
+    }
+
+    pub(crate) fn get(&self) -> Option<RateLimitInfo> {
+        *self.0.lock().unwrap_or_else(|p| p.into_inner())
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn headers(pairs: &[(&'static str, &str)]) -> HeaderMap {
+        pairs.iter().map(|(k, v)| (reqwest::header::HeaderName::from_static(k), v.parse().unwrap())).collect()
+    }
+
+    #[test]
+    fn reads_rate_limit_headers() {
+        let h =
+            headers(&[("ratelimit-limit", "480"), ("ratelimit-remaining", "0"), ("ratelimit-reset", "42")]);
+        let info = RateLimitInfo::from_headers(&h).unwrap();
+        assert_eq!(info, RateLimitInfo { limit: 480, remaining: 0, reset: Duration::from_secs(42) });
+        assert_eq!(requested_wait(&h), Some(Duration::from_secs(42)), "a spent window waits for its reset");
+        assert_eq!(RateLimitInfo::from_headers(&headers(&[("ratelimit-limit", "x")])), None);
+    }
+
+    #[test]
+    fn retry_after_wins_over_the_window() {
+        let h = headers(&[
+            ("retry-after", "7"),
+            ("ratelimit-limit", "480"),
+            ("ratelimit-remaining", "0"),
+            ("ratelimit-reset", "42"),
+        ]);
+        assert_eq!(requested_wait(&h), Some(Duration::from_secs(7)));
+        let past = headers(&[("retry-after", "Wed, 21 Oct 2015 07:28:00 GMT")]);
+        assert_eq!(requested_wait(&past), Some(Duration::ZERO));
+        assert_eq!(requested_wait(&headers(&[("retry-after", "soon")])), None);
+    }
+}

@@ -1,0 +1,206 @@
+//! Sending one request: the headers every request carries, retries under the [`RetryPolicy`],
+//! one repeat with a fresh bearer after a 401, a tracing span per attempt, rate-limit
+//! bookkeeping, and error bodies that are not JSON turned into ones that are (so that their
+//! status survives the generated client's decoding).
+
+use std::time::Instant;
+
+use reqwest::header::{self, HeaderMap, HeaderValue};
+use reqwest::{Request, Response, StatusCode};
+use tracing::Instrument;
+
+use crate::auth::Auth;
+use crate::call::with_context;
+use crate::error::scrub;
+use crate::rate_limit::{LastRateLimit, requested_wait};
+use crate::retry::{RetryPolicy, creates_something, is_retryable_status};
+
+/// What every request of one client shares.
+#[derive(Debug)]
+pub(crate) struct Transport {
+    pub http: reqwest::Client,
+    pub retry: RetryPolicy,
+    /// `User-Agent` and `Account-Name`, validated when the client was built.
+    pub headers: HeaderMap,
+    pub last_rate_limit: LastRateLimit,
+}
+
+/// The largest error body read to build an error message; the rest is not needed.
+const MAX_ERROR_BODY: usize = 64 * 1024;
+
+impl Transport {
+    /// Sends `request` for `operation` (progenitor's snake-case operationId), retrying what is
+    /// safe to retry. With `auth`, a 401 is answered by one fresh bearer and one repeat.
+    pub async fn send(
+        &self,
+        mut request: Request,
+        operation: &'static str,
+        auth: Option<&Auth>,
+    ) -> reqwest::Result<Response> {
+        for (name, value) in &self.headers {
+            request.headers_mut().insert(name, value.clone());
+        }
+        let repeatable = !creates_something(operation);
+        let mut attempt = 0;
+        let mut reauthenticated = false;
+        loop {
+            attempt += 1;
+            let spare = request.try_clone();
+            let result = self.attempt(request, operation, attempt).await;
+            let Some(next) = spare else { return self.finish(result).await };
+            let wait = match &result {
+                Ok(response) if response.status() == StatusCode::UNAUTHORIZED && !reauthenticated => {
+                    let Some(auth) = auth else { return self.finish(result).await };
+                    let rejected = next.headers().get(header::AUTHORIZATION).cloned();
+                    match auth.refresh_after_rejection(rejected.as_ref()).await {
+                        Ok(Some(bearer)) => {
+                            reauthenticated = true;
+                            request = next;
+                            request.headers_mut().insert(header::AUTHORIZATION, bearer);
+                            continue;
+                        }
+                        Ok(None) => return self.finish(result).await,
+                        Err(e) => {
+                            with_context(|ctx| ctx.error = Some(e));
+                            return self.finish(result).await;
+                        }
+                    }
+                }
+                Ok(response) if is_retryable_status(response.status().as_u16()) && repeatable => {
+                    match requested_wait(response.headers()) {
+                        Some(wait) if wait > self.retry.max_retry_after => return self.finish(result).await,
+                        Some(wait) => wait,
+                        None => self.retry.backoff(attempt),
+                    }
+                }
+                // A connection that never opened carried nothing: even a create may try again.
+                Err(e) if repeatable && (e.is_connect() || e.is_timeout() || e.is_request()) => {
+                    self.retry.backoff(attempt)
+                }
+                Err(e) if e.is_connect() => self.retry.backoff(attempt),
+                _ => return self.finish(result).await,
+            };
+            if attempt >= self.retry.max_attempts {
+                return self.finish(result).await;
+            }
+            tracing::debug!(operation, attempt, wait_ms = wait.as_millis() as u64, "retrying");
+            tokio::time::sleep(wait).await;
+            request = next;
+        }
+    }
+
+    /// One HTTP exchange, in its own span. The span never holds the URL: agent tokens travel in
+    /// paths.
+    async fn attempt(
+        &self,
+        request: Request,
+        operation: &'static str,
+        attempt: u32,
+    ) -> reqwest::Result<Response> {
+        let span = tracing::info_span!(
+            "lacework.request",
+            operation = spec_operation_id(operation),
+            method = %request.method(),
+            attempt,
+            status = tracing::field::Empty,
+            duration_ms = tracing::field::Empty,
+        );
+        async move {
+            let started = Instant::now();
+            let result = self.http.execute(request).await;
+            let span = tracing::Span::current();
+            span.record("duration_ms", started.elapsed().as_secs_f64() * 1000.0);
+            match &result {
+                Ok(response) => {
+                    span.record("status", response.status().as_u16());
+                    self.last_rate_limit.record(response.headers());
+                    with_context(|ctx| ctx.status = Some(response.status()));
+                    tracing::debug!("answered");
+                }
+                Err(e) => tracing::debug!(error = failure_kind(e), "failed"),
+            }
+            result
+        }
+        .instrument(span)
+        .await
+    }
+
+    /// The result handed back to the generated client: error answers whose body is not a JSON
+    /// object get one, so they decode as error responses with their status.
+    async fn finish(&self, result: reqwest::Result<Response>) -> reqwest::Result<Response> {
+        let response = result?;
+        if !response.status().is_client_error() && !response.status().is_server_error() {
+            return Ok(response);
+        }
+        let status = response.status();
+        let headers = response.headers().clone();
+        let body = read_capped(response, MAX_ERROR_BODY).await;
+        let body = match serde_json::from_slice::<serde_json::Value>(&body) {
+            Ok(serde_json::Value::Object(_)) => body,
+            _ => {
+                let media = headers
+                    .get(header::CONTENT_TYPE)
+                    .and_then(|v| v.to_str().ok())
+                    .unwrap_or("no content type");
+                let what = if body.is_empty() {
+                    "an empty body".to_owned()
+                } else {
+                    format!("a {media} body: {}", scrub(&String::from_utf8_lossy(&body)))
+                };
+                let message =
+                    format!("{} {} with {what}", status.as_u16(), status.canonical_reason().unwrap_or(""));
+                serde_json::to_vec(&serde_json::json!({ "message": message })).unwrap_or_default()
+            }
+        };
+        let mut rebuilt = http::Response::new(body);
+        *rebuilt.status_mut() = status;
+        *rebuilt.headers_mut() = headers;
+        rebuilt.headers_mut().insert(header::CONTENT_TYPE, HeaderValue::from_static("application/json"));
+        rebuilt.headers_mut().remove(header::CONTENT_LENGTH);
+        Ok(Response::from(rebuilt))
+    }
+}
+
+/// Reads at most `limit` bytes of a body; a body that breaks off yields what arrived.
+async fn read_capped(mut response: Response, limit: usize) -> Vec<u8> {
+    let mut body = Vec::new();
+    while body.len() < limit {
+        match response.chunk().await {
+            Ok(Some(chunk)) => body.extend_from_slice(&chunk[..chunk.len().min(limit - body.len())]),
+            _ => break,
+        }
+    }
+    body
+}
+
+/// The spec's operationId for progenitor's snake-case name, for spans and errors.
+pub(crate) fn spec_operation_id(operation: &'static str) -> &'static str {
+    match operation {
+        "create_api_token" => "createApiToken",
+        "create_agent_access_token" => "createAgentAccessToken",
+        "list_agent_access_tokens" => "listAgentAccessTokens",
+        "search_agent_access_tokens" => "searchAgentAccessTokens",
+        "get_agent_access_token" => "getAgentAccessToken",
+        "update_agent_access_token" => "updateAgentAccessToken",
+        "list_access_tokens" => "listAccessTokens",
+        "create_access_token" => "createAccessToken",
+        "get_access_token" => "getAccessToken",
+        "patch_access_token" => "patchAccessToken",
+        "delete_access_token" => "deleteAccessToken",
+        "next_page" => "nextPage",
+        other => other,
+    }
+}
+
+/// What kind of failure a transport error is, without its text (which holds the URL).
+fn failure_kind(e: &reqwest::Error) -> &'static str {
+    if e.is_timeout() {
+        "timed out"
+    } else if e.is_connect() {
+        "could not connect"
+    } else if e.is_body() || e.is_decode() {
+        "the answer broke off"
+    } else {
+        "the request failed"
+    }
+}
