@@ -167,6 +167,20 @@ impl Sandbox {
             .count()
     }
 
+    /// The bearer tokens issued so far and not yet expired, for tests that check no output shows
+    /// them.
+    pub fn bearer_tokens(&self) -> Vec<String> {
+        let now = Instant::now();
+        self.shared
+            .lock()
+            .store
+            .bearers
+            .iter()
+            .filter(|(_, b)| b.expires > now)
+            .map(|(t, _)| t.clone())
+            .collect()
+    }
+
     /// Makes every bearer token issued so far expire now, as if their time ran out.
     pub fn expire_bearers(&self) {
         let now = Instant::now();
