@@ -310,9 +310,6 @@ impl ClientBuilder {
         let http = match self.http {
             Some(http) => http,
             None => {
-                // reqwest is built without a default crypto provider; ring is ours. If the
-                // application installed one already, that one is used.
-                let _ = rustls::crypto::ring::default_provider().install_default();
                 reqwest::Client::builder()
                     .connect_timeout(self.connect_timeout.unwrap_or(DEFAULT_CONNECT_TIMEOUT))
                     .timeout(self.timeout.unwrap_or(DEFAULT_TIMEOUT))
