@@ -7,6 +7,7 @@ use lacework_tokens_api::types;
 use crate::Client;
 use crate::error::Error;
 use crate::models::{AccessToken, NewAccessToken, Status};
+use crate::path_id;
 
 /// The API access tokens (see [`Client::access_tokens`]).
 #[derive(Clone, Copy, Debug)]
@@ -24,10 +25,7 @@ fn checked_name(name: &str) -> Result<(), Error> {
 }
 
 fn checked_id(id: &str) -> Result<&str, Error> {
-    if id.is_empty() {
-        return Err(Error::invalid("id", "the access token id is empty"));
-    }
-    Ok(id)
+    path_id::checked("id", id)
 }
 
 impl<'c> AccessTokens<'c> {
@@ -152,7 +150,7 @@ impl PatchAccessToken<'_> {
 
     /// Sends the fields set, and returns the token as it now is.
     pub async fn send(self) -> Result<AccessToken, Error> {
-        checked_id(&self.id)?;
+        let id = checked_id(&self.id)?;
         if let Some(name) = &self.name {
             checked_name(name)?;
         }
@@ -167,8 +165,7 @@ impl PatchAccessToken<'_> {
                 .map_err(|e| Error::invalid("name", format!("{e}")))?,
             status: self.status.map(Into::into),
         };
-        let call =
-            self.client.inner.api.patch_access_token().access_token_id(self.id.as_str()).body(body).send();
+        let call = self.client.inner.api.patch_access_token().access_token_id(id).body(body).send();
         Ok(self.client.run("patchAccessToken", call).await?.into())
     }
 }

@@ -14,6 +14,7 @@ use crate::Client;
 use crate::error::Error;
 use crate::models::{AgentToken, AgentTokenId, AgentTokenRow, Os, Subscription};
 use crate::paging::{self, Page};
+use crate::path_id;
 use crate::search::{Field, Filter, time_filter};
 
 /// The agent access tokens of the client's account (see [`Client::agent_tokens`]).
@@ -112,8 +113,7 @@ impl<'c> AgentTokens<'c> {
     /// One token.
     pub async fn get(&self, id: impl Into<AgentTokenId>) -> Result<AgentToken, Error> {
         let id = id.into();
-        checked_id(&id)?;
-        let call = self.client.inner.api.get_agent_access_token().id(id.expose_secret()).send();
+        let call = self.client.inner.api.get_agent_access_token().id(checked_id(&id)?).send();
         Ok(self.client.run("getAgentAccessToken", call).await?.data.into())
     }
 
@@ -144,12 +144,8 @@ impl<'c> AgentTokens<'c> {
     }
 }
 
-/// The id must be something to put in a path: not empty.
-fn checked_id(id: &AgentTokenId) -> Result<(), Error> {
-    if id.expose_secret().is_empty() {
-        return Err(Error::invalid("token", "the agent token id is empty"));
-    }
-    Ok(())
+fn checked_id(id: &AgentTokenId) -> Result<&str, Error> {
+    path_id::checked("token", id.expose_secret())
 }
 
 /// A create in the making (see [`AgentTokens::create`]).
@@ -235,7 +231,7 @@ impl UpdateAgentToken<'_> {
 
     /// Sends the fields set, and returns the token as it now is.
     pub async fn send(self) -> Result<AgentToken, Error> {
-        checked_id(&self.id)?;
+        let id = checked_id(&self.id)?;
         if let Some(alias) = &self.alias {
             checked_alias(alias)?;
         }
@@ -251,8 +247,7 @@ impl UpdateAgentToken<'_> {
             token_enabled: self.enabled.map(token_enabled),
             props: props_input(self.description, None, None)?,
         };
-        let call =
-            self.client.inner.api.update_agent_access_token().id(self.id.expose_secret()).body(body).send();
+        let call = self.client.inner.api.update_agent_access_token().id(id).body(body).send();
         Ok(self.client.run("updateAgentAccessToken", call).await?.data.into())
     }
 }

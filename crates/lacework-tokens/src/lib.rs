@@ -11,6 +11,7 @@ mod error;
 mod hooks;
 pub mod models;
 mod paging;
+mod path_id;
 mod rate_limit;
 mod retry;
 pub mod search;

@@ -73,11 +73,7 @@ impl Transport {
                         None => self.retry.backoff(attempt),
                     }
                 }
-                // A connection that never opened carried nothing: even a create may try again.
-                Err(e) if repeatable && (e.is_connect() || e.is_timeout() || e.is_request()) => {
-                    self.retry.backoff(attempt)
-                }
-                Err(e) if e.is_connect() => self.retry.backoff(attempt),
+                Err(e) if retryable_failure(e, repeatable) => self.retry.backoff(attempt),
                 _ => return self.finish(result).await,
             };
             if attempt >= self.retry.max_attempts {
@@ -107,7 +103,7 @@ impl Transport {
         );
         async move {
             let started = Instant::now();
-            let result = self.http.execute(request).await;
+            let result = buffered(self.http.execute(request).await).await;
             let span = tracing::Span::current();
             span.record("duration_ms", started.elapsed().as_secs_f64() * 1000.0);
             match &result {
@@ -159,6 +155,25 @@ impl Transport {
         rebuilt.headers_mut().remove(header::CONTENT_LENGTH);
         Ok(Response::from(rebuilt))
     }
+}
+
+/// The response with its whole body read, so that a body that breaks off is a failure of this
+/// attempt (and a read can be tried again) rather than of the decoding that follows.
+async fn buffered(result: reqwest::Result<Response>) -> reqwest::Result<Response> {
+    let response = result?;
+    let mut rebuilt = http::Response::new(bytes::Bytes::new());
+    *rebuilt.status_mut() = response.status();
+    *rebuilt.version_mut() = response.version();
+    *rebuilt.headers_mut() = response.headers().clone();
+    *rebuilt.body_mut() = response.bytes().await?;
+    Ok(Response::from(rebuilt))
+}
+
+/// Whether a request that failed without an answer may be sent again. A connection that never
+/// opened carried nothing, so even a create may; anything later (a timeout, a connection cut,
+/// an answer that broke off) may have reached the server, so only what is safe to repeat is.
+fn retryable_failure(e: &reqwest::Error, repeatable: bool) -> bool {
+    e.is_connect() || (repeatable && (e.is_timeout() || e.is_request() || e.is_body() || e.is_decode()))
 }
 
 /// Reads at most `limit` bytes of a body; a body that breaks off yields what arrived.
