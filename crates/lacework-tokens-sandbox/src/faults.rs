@@ -27,8 +27,8 @@ pub enum Fault {
     MalformedBody,
     /// Answer this status with an HTML error page, as a proxy in front of the service does.
     HtmlPage(u16),
-    /// Answer this status with an empty body.
-    EmptyBody(u16),
+    /// Process the request, then answer its status with an empty body.
+    EmptyBody,
     /// Process the request, then answer with a valid JSON body padded to this many bytes.
     HugeBody(usize),
 }
@@ -36,7 +36,14 @@ pub enum Fault {
 impl Fault {
     /// Whether the request is processed (its effect happens) under this fault.
     pub fn processes_request(&self) -> bool {
-        matches!(self, Fault::Delay(_) | Fault::TruncatedBody | Fault::MalformedBody | Fault::HugeBody(_))
+        matches!(
+            self,
+            Fault::Delay(_)
+                | Fault::TruncatedBody
+                | Fault::MalformedBody
+                | Fault::EmptyBody
+                | Fault::HugeBody(_)
+        )
     }
 }
 
@@ -120,10 +127,10 @@ impl std::error::Error for FaultSpecError {}
 
 /// The `--fault` syntax: `KIND[*N][@operationId]`, where KIND is a status (`429`, `500`, `502`,
 /// `503`, ...; 429 and 503 send `Retry-After: 1`), `delay=MS`, `drop`, `truncate`, `malformed`,
-/// `html=STATUS`, `empty=STATUS` or `huge=BYTES`. `503*2@getAgentAccessToken` fails the next two
+/// `html=STATUS`, `empty` or `huge=BYTES`. `503*2@getAgentAccessToken` fails the next two
 /// details requests with 503.
 pub const FAULT_SPEC_HELP: &str = "KIND[*N][@operationId]; KIND is a status (429, 500, 502, 503, ...), \
-delay=MS, drop, truncate, malformed, html=STATUS, empty=STATUS or huge=BYTES";
+delay=MS, drop, truncate, malformed, html=STATUS, empty or huge=BYTES";
 
 impl FromStr for FaultRule {
     type Err = FaultSpecError;
@@ -154,6 +161,7 @@ impl FromStr for FaultRule {
                 "drop" => Fault::DropConnection,
                 "truncate" => Fault::TruncatedBody,
                 "malformed" => Fault::MalformedBody,
+                "empty" => Fault::EmptyBody,
                 code => {
                     let status = status(code)?;
                     Fault::Status { status, retry_after: matches!(status, 429 | 503).then_some(1) }
@@ -163,7 +171,6 @@ impl FromStr for FaultRule {
                 Fault::Delay(Duration::from_millis(ms.parse().map_err(|_| bad("delay is in milliseconds"))?))
             }
             Some(("html", code)) => Fault::HtmlPage(status(code)?),
-            Some(("empty", code)) => Fault::EmptyBody(status(code)?),
             Some(("huge", bytes)) => {
                 Fault::HugeBody(bytes.parse().map_err(|_| bad("huge takes a size in bytes"))?)
             }

@@ -167,9 +167,6 @@ fn injected(fault: &Fault) -> Response {
                 format!("<html><head><title>{title}</title></head><body><h1>{title}</h1></body></html>\n");
             (status(code), [(header::CONTENT_TYPE, "text/html")], page).into_response()
         }
-        Fault::EmptyBody(code) => {
-            (status(code), [(header::CONTENT_TYPE, "application/json")], "").into_response()
-        }
         _ => {
             let mut response = StatusCode::INTERNAL_SERVER_ERROR.into_response();
             response.extensions_mut().insert(DropConnection);
@@ -180,7 +177,9 @@ fn injected(fault: &Fault) -> Response {
 
 /// Damages a processed request's answer as its fault says.
 async fn mangle(response: Response, fault: Option<&Fault>) -> Response {
-    let Some(fault @ (Fault::TruncatedBody | Fault::MalformedBody | Fault::HugeBody(_))) = fault else {
+    let Some(fault @ (Fault::TruncatedBody | Fault::MalformedBody | Fault::EmptyBody | Fault::HugeBody(_))) =
+        fault
+    else {
         return response;
     };
     let (mut parts, body) = response.into_parts();
@@ -200,6 +199,7 @@ async fn mangle(response: Response, fault: Option<&Fault>) -> Response {
             Body::from_stream(first.chain(cut))
         }
         Fault::MalformedBody => Body::from("{\"data\": [{\"accessToken\": \"47d1\", \"tokenAlias\": "),
+        Fault::EmptyBody => Body::empty(),
         Fault::HugeBody(size) => Body::from(padded(&bytes, *size)),
         _ => Body::from(bytes),
     };

@@ -3,7 +3,6 @@
 //! close the connection without an answer, which only the connection's service can do (by
 //! failing).
 
-use std::convert::Infallible;
 use std::fmt;
 use std::time::Duration;
 
@@ -18,17 +17,18 @@ use tower::ServiceExt;
 
 use crate::gate::DropConnection;
 
-/// Why a connection was closed without an answer: a fault asked for it.
+/// Why a connection was closed without an answer: a fault asked for it (or, never expected, the
+/// request's task failed).
 #[derive(Debug)]
-struct DroppedOnPurpose;
+struct NoAnswer;
 
-impl fmt::Display for DroppedOnPurpose {
+impl fmt::Display for NoAnswer {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        f.write_str("connection dropped by an injected fault")
+        f.write_str("connection closed without an answer")
     }
 }
 
-impl std::error::Error for DroppedOnPurpose {}
+impl std::error::Error for NoAnswer {}
 
 /// How long in-flight requests get to finish at shutdown.
 const SHUTDOWN_GRACE: Duration = Duration::from_secs(5);
@@ -48,10 +48,18 @@ pub async fn serve(listener: TcpListener, router: Router, mut shutdown: oneshot:
                 let router = router.clone();
                 let service = hyper::service::service_fn(move |request: hyper::Request<Incoming>| {
                     let router = router.clone();
+                    // Each request runs as a task of its own, so that it completes, as it would on
+                    // a real server, even when the client hangs up first (a timed-out create
+                    // still creates).
+                    let handling = tokio::spawn(router.oneshot(request.map(Body::new)));
                     async move {
-                        let response = router.oneshot(request.map(Body::new)).await.unwrap_or_else(|e: Infallible| match e {});
+                        let response = match handling.await {
+                            Ok(Ok(response)) => response,
+                            Ok(Err(never)) => match never {},
+                            Err(_) => return Err(NoAnswer),
+                        };
                         if response.extensions().get::<DropConnection>().is_some() {
-                            return Err(DroppedOnPurpose);
+                            return Err(NoAnswer);
                         }
                         Ok(response)
                     }

@@ -101,7 +101,7 @@ async fn body_faults_damage_the_answer_after_processing() {
 }
 
 #[tokio::test]
-async fn proxy_style_faults_send_html_or_nothing() {
+async fn html_pages_and_empty_bodies() {
     let h = harness().await;
     h.sandbox.inject(FaultRule::new(Fault::HtmlPage(502)));
     let response = raw_get(&h, LIST).await.unwrap();
@@ -109,9 +109,9 @@ async fn proxy_style_faults_send_html_or_nothing() {
     assert_eq!(response.headers()["content-type"], "text/html");
     assert!(response.text().await.unwrap().contains("<h1>502 Bad Gateway</h1>"));
 
-    h.sandbox.inject(FaultRule::new(Fault::EmptyBody(503)));
+    h.sandbox.inject(FaultRule::new(Fault::EmptyBody));
     let response = raw_get(&h, LIST).await.unwrap();
-    assert_eq!(response.status(), 503);
+    assert_eq!(response.status(), 200);
     assert!(response.bytes().await.unwrap().is_empty());
 }
 

@@ -4,10 +4,10 @@ use chrono::{DateTime, Utc};
 use lacework_tokens_api::ClientAccessTokensExt;
 use lacework_tokens_api::types;
 
-use crate::Client;
 use crate::error::Error;
 use crate::models::{AccessToken, NewAccessToken, Status};
 use crate::path_id;
+use crate::{Client, call};
 
 /// The API access tokens (see [`Client::access_tokens`]).
 #[derive(Clone, Copy, Debug)]
@@ -64,19 +64,23 @@ impl<'c> AccessTokens<'c> {
         PatchAccessToken { client: self.client, id: id.into(), name: None, status: None }
     }
 
-    /// Deletes a token; getting it afterwards answers 404.
+    /// Deletes a token; getting it afterwards answers 404. If an attempt timed out or its answer
+    /// broke off and the retry finds the token gone, the delete is taken as done.
     pub async fn delete(&self, id: &str) -> Result<(), Error> {
         let call = self.client.inner.api.delete_access_token().access_token_id(checked_id(id)?).send();
-        let answer = self.client.run("deleteAccessToken", call).await?;
-        if !answer.success {
-            return Err(Error::Api {
+        let (outcome, context) = call::scoped(call).await;
+        let maybe_applied = context.maybe_applied;
+        match call::settle("deleteAccessToken", self.client.inner.auth.kind(), outcome, context).await {
+            Ok(answer) if answer.success => Ok(()),
+            Ok(_) => Err(Error::Api {
                 status: reqwest::StatusCode::OK,
                 message: Some("the API did not confirm the delete".into()),
                 kind: None,
                 rate_limit: None,
-            });
+            }),
+            Err(Error::Api { status: reqwest::StatusCode::NOT_FOUND, .. }) if maybe_applied => Ok(()),
+            Err(e) => Err(e),
         }
-        Ok(())
     }
 }
 

@@ -23,6 +23,9 @@ pub(crate) struct CallContext {
     pub error: Option<Error>,
     /// The status of the last answer received.
     pub status: Option<StatusCode>,
+    /// Whether an earlier attempt may have taken effect (it timed out, or its answer broke off)
+    /// before the one whose outcome the call returns.
+    pub maybe_applied: bool,
 }
 
 tokio::task_local! {
@@ -58,6 +61,16 @@ pub(crate) async fn run<T: DeserializeOwned>(
     call: impl Future<Output = Result<ResponseValue<T>, lacework_tokens_api::Error<types::Error>>>,
 ) -> Result<T, Error> {
     let (outcome, context) = scoped(call).await;
+    settle(operation, credentials, outcome, context).await
+}
+
+/// Turns the outcome of a call, run by [`scoped`], into a value or an [`Error`].
+pub(crate) async fn settle<T: DeserializeOwned>(
+    operation: &'static str,
+    credentials: CredentialKind,
+    outcome: Result<ResponseValue<T>, lacework_tokens_api::Error<types::Error>>,
+    context: CallContext,
+) -> Result<T, Error> {
     match outcome {
         Ok(value) => Ok(value.into_inner()),
         Err(e) => Err(match context.error {

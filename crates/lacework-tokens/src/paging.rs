@@ -69,7 +69,7 @@ async fn fetch<P: Page>(client: &Client, url: &str) -> Result<P, Error> {
         inner.transport.send(request, "next_page", Some(&inner.auth)).await.map_err(Error::transport)
     })
     .await;
-    let CallContext { error, status } = context;
+    let CallContext { error, status, .. } = context;
     if let Some(error) = error {
         return Err(error);
     }

@@ -79,6 +79,13 @@ impl Transport {
             if attempt >= self.retry.max_attempts {
                 return self.finish(result).await;
             }
+            let reached_server = match &result {
+                Ok(response) => matches!(response.status().as_u16(), 502 | 504),
+                Err(e) => !e.is_connect(),
+            };
+            if reached_server {
+                with_context(|ctx| ctx.maybe_applied = true);
+            }
             tracing::debug!(operation, attempt, wait_ms = wait.as_millis() as u64, "retrying");
             tokio::time::sleep(wait).await;
             request = next;
