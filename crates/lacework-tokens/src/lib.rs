@@ -8,6 +8,8 @@ mod call;
 mod client;
 pub mod config;
 mod error;
+#[doc(hidden)]
+pub mod fuzz;
 mod hooks;
 pub mod models;
 mod paging;

@@ -138,23 +138,8 @@ impl Transport {
         let status = response.status();
         let headers = response.headers().clone();
         let body = read_capped(response, MAX_ERROR_BODY).await;
-        let body = match serde_json::from_slice::<serde_json::Value>(&body) {
-            Ok(serde_json::Value::Object(_)) => body,
-            _ => {
-                let media = headers
-                    .get(header::CONTENT_TYPE)
-                    .and_then(|v| v.to_str().ok())
-                    .unwrap_or("no content type");
-                let what = if body.is_empty() {
-                    "an empty body".to_owned()
-                } else {
-                    format!("a {media} body: {}", scrub(&String::from_utf8_lossy(&body)))
-                };
-                let message =
-                    format!("{} {} with {what}", status.as_u16(), status.canonical_reason().unwrap_or(""));
-                serde_json::to_vec(&serde_json::json!({ "message": message })).unwrap_or_default()
-            }
-        };
+        let media = headers.get(header::CONTENT_TYPE).and_then(|v| v.to_str().ok());
+        let body = error_body_as_json(status, media, body);
         let mut rebuilt = http::Response::new(body);
         *rebuilt.status_mut() = status;
         *rebuilt.headers_mut() = headers;
@@ -162,6 +147,28 @@ impl Transport {
         rebuilt.headers_mut().remove(header::CONTENT_LENGTH);
         Ok(Response::from(rebuilt))
     }
+}
+
+/// An error answer's body in the spec's `Error` shape: itself if it has that shape, else
+/// `{"message": ...}` saying what came instead (scrubbed), so that the generated client decodes
+/// it as the error it is, with its status. (Any JSON object is not enough: `{"message": 5}` is
+/// one, and would be reported as an undecodable answer without its status.)
+pub(crate) fn error_body_as_json(status: StatusCode, content_type: Option<&str>, body: Vec<u8>) -> Vec<u8> {
+    if serde_json::from_slice::<lacework_tokens_api::types::Error>(&body).is_ok() {
+        return body;
+    }
+    let what = if body.is_empty() {
+        "an empty body".to_owned()
+    } else {
+        let media = content_type.unwrap_or("no content type");
+        format!(
+            "a {} body that is not an API error: {}",
+            scrub(media),
+            scrub(&String::from_utf8_lossy(&body))
+        )
+    };
+    let message = format!("{} {} with {what}", status.as_u16(), status.canonical_reason().unwrap_or(""));
+    serde_json::to_vec(&serde_json::json!({ "message": message })).unwrap_or_default()
 }
 
 /// The response with its whole body read, so that a body that breaks off is a failure of this
@@ -224,5 +231,35 @@ fn failure_kind(e: &reqwest::Error) -> &'static str {
         "the answer broke off"
     } else {
         "the request failed"
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use lacework_tokens_api::types;
+
+    use super::*;
+
+    fn rewritten(status: u16, media: Option<&str>, body: &str) -> types::Error {
+        let status = StatusCode::from_u16(status).unwrap();
+        serde_json::from_slice(&error_body_as_json(status, media, body.as_bytes().to_vec())).unwrap()
+    }
+
+    #[test]
+    fn error_bodies_always_decode_as_errors_with_what_came() {
+        let kept = rewritten(404, Some("application/json"), r#"{"type":"NotFound","message":"gone"}"#);
+        assert_eq!((kept.type_.as_deref(), kept.message.as_deref()), (Some("NotFound"), Some("gone")));
+        let html = rewritten(502, Some("text/html"), "<h1>502 Bad Gateway</h1>");
+        assert_eq!(
+            html.message.as_deref(),
+            Some("502 Bad Gateway with a text/html body that is not an API error: <h1>502 Bad Gateway</h1>")
+        );
+        assert_eq!(
+            rewritten(503, None, "").message.as_deref(),
+            Some("503 Service Unavailable with an empty body")
+        );
+        // Found by the fuzz tests: a JSON object in another shape used to lose the status.
+        let odd = rewritten(400, Some("application/json"), r#"{"message": 5}"#);
+        assert!(odd.message.unwrap().contains("not an API error"));
     }
 }
