@@ -1,0 +1,77 @@
+//! `lwtokens access ...`: the API-access-token commands and their options.
+
+use chrono::{DateTime, Utc};
+use clap::{ArgGroup, Args, Subcommand, ValueEnum};
+use lacework_tokens::Status;
+
+use super::{AccessRef, expires};
+
+/// What ID may be, shown under each command that takes one.
+const ID_HELP: &str = "The token's id, or `name:NAME` for the one token with that name";
+
+/// The API-access-token commands.
+#[derive(Debug, Subcommand)]
+pub enum AccessCommand {
+    /// List every API access token
+    List,
+    /// Show one API access token
+    Show {
+        #[arg(help = ID_HELP)]
+        id: AccessRef,
+    },
+    /// Create an API access token and print it with its secret, which is shown only this once
+    Create(CreateArgs),
+    /// Change a token's name or status; only what is given is sent
+    Update(UpdateArgs),
+    /// Delete an API access token
+    Delete {
+        #[arg(help = ID_HELP)]
+        id: AccessRef,
+    },
+}
+
+/// `access create`.
+#[derive(Debug, Args)]
+pub struct CreateArgs {
+    /// The new token's name, 1 to 255 characters
+    pub name: String,
+    /// What it grants, e.g. devices or devices.state; repeatable or comma-separated
+    #[arg(long, value_name = "SCOPE", value_delimiter = ',')]
+    pub scope: Vec<String>,
+    /// When it stops working: an RFC 3339 time (2025-12-31T23:59:59Z), a date (2025-12-31, at
+    /// midnight UTC), or a time from now (90d, 12h, 30m, 2w)
+    #[arg(long, value_name = "WHEN", value_parser = expires::parse)]
+    pub expires: Option<DateTime<Utc>>,
+}
+
+/// `access update`.
+#[derive(Debug, Args)]
+#[command(group = ArgGroup::new("change").required(true).multiple(true).args(["name", "status"]))]
+pub struct UpdateArgs {
+    #[arg(help = ID_HELP)]
+    pub id: AccessRef,
+    /// A new name, 1 to 255 characters
+    #[arg(long)]
+    pub name: Option<String>,
+    /// A new status
+    #[arg(long, value_enum)]
+    pub status: Option<StatusArg>,
+}
+
+/// `--status`.
+#[derive(Clone, Copy, Debug, ValueEnum)]
+pub enum StatusArg {
+    /// The token works
+    Active,
+    /// The token is switched off
+    Inactive,
+}
+
+impl From<StatusArg> for Status {
+    fn from(status: StatusArg) -> Self {
+        match status {
+            StatusArg::Active => Status::Active,
+            StatusArg::Inactive => Status::Inactive,
+        }
+    }
+}

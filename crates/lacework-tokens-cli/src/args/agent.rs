@@ -1,0 +1,152 @@
+//! `lwtokens agent ...`: the agent-token commands and their options.
+
+use clap::{ArgGroup, Args, Subcommand, ValueEnum};
+use lacework_tokens::{Os, Subscription};
+
+use super::{FilterArg, TokenRef};
+
+/// What TOKEN may be, shown under each command that takes one.
+const TOKEN_HELP: &str = "The token: its value, `alias:NAME` for the one token with that alias, or the \
+                          start of its value as lists show it (`47d10275…` or `47d10275...`)";
+
+/// The agent-token commands.
+#[derive(Debug, Subcommand)]
+pub enum AgentCommand {
+    /// List every agent token (token values shortened)
+    List,
+    /// Show one agent token, with its full value
+    Show {
+        #[arg(help = TOKEN_HELP)]
+        token: TokenRef,
+    },
+    /// Create an agent token and print it, with its full value
+    Create(CreateArgs),
+    /// Change a token's alias, description or state; only what is given is sent
+    Update(UpdateArgs),
+    /// Enable one token, or every token whose alias matches --alias-like
+    Enable(BulkTarget),
+    /// Disable one token, or every token whose alias matches --alias-like
+    Disable(BulkTarget),
+    /// Search agent tokens: every filter must hold
+    Search(SearchArgs),
+}
+
+/// `agent create`.
+#[derive(Debug, Args)]
+pub struct CreateArgs {
+    /// The new token's alias
+    pub alias: String,
+    /// A description
+    #[arg(long)]
+    pub description: Option<String>,
+    /// The operating system of the agents that will use it
+    #[arg(long, value_enum)]
+    pub os: Option<OsArg>,
+    /// The subscription the agents belong to
+    #[arg(long, value_enum)]
+    pub subscription: Option<SubscriptionArg>,
+    /// Create it disabled (tokens are created enabled)
+    #[arg(long)]
+    pub disabled: bool,
+}
+
+/// `agent update`.
+#[derive(Debug, Args)]
+#[command(group = ArgGroup::new("change").required(true).multiple(true)
+    .args(["alias", "description", "enable", "disable"]))]
+pub struct UpdateArgs {
+    #[arg(help = TOKEN_HELP)]
+    pub token: TokenRef,
+    /// A new alias
+    #[arg(long)]
+    pub alias: Option<String>,
+    /// A new description
+    #[arg(long)]
+    pub description: Option<String>,
+    /// Enable the token
+    #[arg(long, conflicts_with = "disable")]
+    pub enable: bool,
+    /// Disable the token
+    #[arg(long)]
+    pub disable: bool,
+}
+
+impl UpdateArgs {
+    /// The state to set, if any.
+    pub fn enabled(&self) -> Option<bool> {
+        match (self.enable, self.disable) {
+            (true, _) => Some(true),
+            (_, true) => Some(false),
+            _ => None,
+        }
+    }
+}
+
+/// `agent enable` and `agent disable`: one token, or every token whose alias matches.
+#[derive(Debug, Args)]
+#[command(group = ArgGroup::new("target").required(true).args(["token", "alias_like"]))]
+pub struct BulkTarget {
+    #[arg(help = TOKEN_HELP)]
+    pub token: Option<TokenRef>,
+    /// Every token whose alias matches this SQL LIKE pattern (`%` any run, `_` one character)
+    #[arg(long, value_name = "PATTERN")]
+    pub alias_like: Option<String>,
+    /// With --alias-like: list what would change, change nothing
+    // `requires` alone is not enforced here: clap lets a requirement go unmet when it conflicts
+    // with an argument given (TOKEN and --alias-like exclude each other).
+    #[arg(long, requires = "alias_like", conflicts_with = "token")]
+    pub dry_run: bool,
+}
+
+/// `agent search`.
+#[derive(Debug, Args)]
+pub struct SearchArgs {
+    /// Only tokens whose alias matches this SQL LIKE pattern (`%` any run, `_` one character)
+    #[arg(long, value_name = "PATTERN")]
+    pub alias_like: Option<String>,
+    /// A filter FIELD:OP:VALUE; repeatable. FIELD: alias, enabled, created, version, token (or
+    /// the API's names, e.g. tokenAlias). OP: eq ne like ilike not_like not_ilike rlike not_rlike
+    /// gt ge lt le in not_in between. `in`, `not_in` and `between` take comma-separated values,
+    /// e.g. created:between:2024-01-01T00:00:00Z,2024-07-01T00:00:00Z
+    #[arg(long = "filter", value_name = "FIELD:OP:VALUE")]
+    pub filters: Vec<FilterArg>,
+}
+
+/// `--os`.
+#[derive(Clone, Copy, Debug, ValueEnum)]
+pub enum OsArg {
+    /// Linux hosts
+    Linux,
+    /// Windows hosts
+    Windows,
+}
+
+impl From<OsArg> for Os {
+    fn from(os: OsArg) -> Self {
+        match os {
+            OsArg::Linux => Os::Linux,
+            OsArg::Windows => Os::Windows,
+        }
+    }
+}
+
+/// `--subscription`.
+#[derive(Clone, Copy, Debug, ValueEnum)]
+pub enum SubscriptionArg {
+    /// Standard
+    Standard,
+    /// Professional
+    Professional,
+    /// Enterprise
+    Enterprise,
+}
+
+impl From<SubscriptionArg> for Subscription {
+    fn from(subscription: SubscriptionArg) -> Self {
+        match subscription {
+            SubscriptionArg::Standard => Subscription::Standard,
+            SubscriptionArg::Professional => Subscription::Professional,
+            SubscriptionArg::Enterprise => Subscription::Enterprise,
+        }
+    }
+}

@@ -1,0 +1,148 @@
+//! The command line as clap sees it: the global options and the command tree. Only definitions
+//! and value parsing live here; what each command does is in `commands`.
+
+mod access;
+mod access_ref;
+mod agent;
+mod expires;
+mod filter;
+mod token_ref;
+
+pub use access::AccessCommand;
+pub use access_ref::AccessRef;
+pub use agent::{AgentCommand, BulkTarget};
+pub use filter::FilterArg;
+pub use token_ref::TokenRef;
+
+use clap::{ArgAction, Args, ColorChoice, CommandFactory, FromArgMatches, Parser, Subcommand};
+use clap_complete::Shell;
+use lacework_tokens::SecretString;
+
+/// Manage Lacework agent tokens and API access tokens.
+///
+/// Settings come from the options below, then the LW_* environment variables, then the profile
+/// of ~/.lacework.toml (LW_PROFILE or --profile, else [default]), as with the Lacework CLI.
+/// Try any command without an account with --sandbox.
+///
+/// Exit codes: 0 success, 1 the API refused or failed, 2 usage or configuration error.
+#[derive(Debug, Parser)]
+#[command(name = "lwtokens", version, propagate_version = true)]
+pub struct Cli {
+    /// Where and as whom to connect.
+    #[command(flatten)]
+    pub connection: ConnectionArgs,
+    /// How to print.
+    #[command(flatten)]
+    pub output: OutputArgs,
+    /// What to do.
+    #[command(subcommand)]
+    pub command: Command,
+}
+
+/// Reads a secret from the command line straight into a `SecretString`, so that no `Debug` of
+/// the parsed arguments can show it.
+fn secret(value: &str) -> Result<SecretString, std::convert::Infallible> {
+    Ok(SecretString::from(value))
+}
+
+/// The connection options: each one beats its environment variable and the profile.
+#[derive(Debug, Args)]
+#[command(next_help_heading = "Connection")]
+pub struct ConnectionArgs {
+    /// The profile of ~/.lacework.toml to read [env: LW_PROFILE] [default: default]
+    #[arg(long, global = true, value_name = "NAME")]
+    pub profile: Option<String>,
+    /// The Lacework account: acme, or a host such as acme.fra.lacework.net [env: LW_ACCOUNT]
+    #[arg(long, global = true, value_name = "ACCOUNT", conflicts_with = "base_url")]
+    pub account: Option<String>,
+    /// The API key id, exchanged with its secret for bearer tokens [env: LW_API_KEY]
+    #[arg(long, global = true, value_name = "KEY_ID")]
+    pub api_key: Option<String>,
+    /// The API key's secret; prefer LW_API_SECRET (a command line is visible to other users)
+    /// [env: LW_API_SECRET]
+    #[arg(long, global = true, value_name = "SECRET", value_parser = secret)]
+    pub api_secret: Option<SecretString>,
+    /// A ready bearer token instead of an API key [env: LW_API_TOKEN]
+    #[arg(long, global = true, value_name = "TOKEN", value_parser = secret, conflicts_with_all = ["api_key", "api_secret"])]
+    pub api_token: Option<SecretString>,
+    /// The sub-account of an organization to act on [env: LW_SUBACCOUNT]
+    #[arg(long, global = true, value_name = "NAME")]
+    pub subaccount: Option<String>,
+    /// The API's base URL instead of the account's, e.g. http://127.0.0.1:8080
+    /// [env: LW_API_SERVER_URL]
+    #[arg(long, global = true, value_name = "URL")]
+    pub base_url: Option<String>,
+    /// Run against a sandbox server started in-process with demo data: no account needed, and
+    /// every change is forgotten when the command ends
+    #[arg(
+        long,
+        global = true,
+        conflicts_with_all = ["profile", "account", "api_key", "api_secret", "api_token", "base_url"]
+    )]
+    pub sandbox: bool,
+}
+
+/// How results and diagnostics are printed.
+#[derive(Debug, Args)]
+#[command(next_help_heading = "Output")]
+pub struct OutputArgs {
+    /// Print JSON (shapes documented in docs/json.md) instead of tables
+    #[arg(long, global = true)]
+    pub json: bool,
+    /// No colours (also when NO_COLOR is set, or when output is not a terminal)
+    #[arg(long, global = true)]
+    pub no_color: bool,
+    /// Log to stderr: -v for requests and settings, -vv for everything the client traces
+    #[arg(short, long, global = true, action = ArgAction::Count)]
+    pub verbose: u8,
+}
+
+/// The command groups.
+#[derive(Debug, Subcommand)]
+pub enum Command {
+    /// Agent access tokens: the tokens Lacework agents connect with
+    #[command(subcommand)]
+    Agent(AgentCommand),
+    /// API access tokens
+    #[command(subcommand)]
+    Access(AccessCommand),
+    /// Exchange the API key for a bearer token and print it (e.g. for LW_API_TOKEN or curl)
+    ApiToken(ApiTokenArgs),
+    /// Print a shell completion script, e.g. `lwtokens completions bash > /etc/bash_completion.d/lwtokens`
+    Completions {
+        /// The shell to complete for
+        #[arg(value_enum)]
+        shell: Shell,
+    },
+}
+
+/// `lwtokens api-token`.
+#[derive(Debug, Args)]
+pub struct ApiTokenArgs {
+    /// How long the token is valid, 1 to 86400 seconds
+    #[arg(long, short = 'd', value_name = "N", default_value_t = 3600,
+          value_parser = clap::value_parser!(u32).range(1..=86_400))]
+    pub expiry_seconds: u32,
+}
+
+/// Parses the process's arguments; clap's own help and errors are plain when `no_color`.
+pub fn parse(no_color: bool) -> Result<Cli, clap::Error> {
+    let mut command = Cli::command();
+    if no_color {
+        command = command.color(ColorChoice::Never);
+    }
+    Cli::from_arg_matches(&command.try_get_matches()?)
+}
+
+#[cfg(test)]
+mod tests {
+    use clap::CommandFactory;
+
+    use super::Cli;
+
+    #[test]
+    fn the_command_line_is_consistent() {
+        // clap's own checks: no duplicate flags, every conflict names an existing argument.
+        Cli::command().debug_assert();
+    }
+}

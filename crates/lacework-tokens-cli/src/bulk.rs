@@ -1,0 +1,140 @@
+//! The bulk runner: enables or disables every agent token whose alias matches a pattern, one at
+//! a time, with a progress bar on a terminal, and reports what happened to each.
+//!
+//! Tokens already in the wanted state are left alone (no request), `--dry-run` sends nothing
+//! but the search, and a failure that would recur for every token (credentials, rate limit,
+//! network) ends the run: the rest are reported as not attempted rather than failed one by one.
+//! Requests are sequential: the API allows 480 an hour, so speed would only reach the limit
+//! sooner.
+
+use indicatif::{ProgressBar, ProgressDrawTarget, ProgressStyle};
+use lacework_tokens::search::Field;
+use lacework_tokens::{AgentToken, AgentTokenId, Client, Error};
+use serde::Serialize;
+
+use crate::error::CliError;
+use crate::render::{AgentTokenView, BulkReport, Outcome, Reveal};
+
+/// Which way tokens are switched.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize)]
+#[serde(rename_all = "snake_case")]
+pub enum Switch {
+    /// Enable them.
+    Enable,
+    /// Disable them.
+    Disable,
+}
+
+impl Switch {
+    /// The state the tokens end in.
+    pub fn enabled(self) -> bool {
+        self == Switch::Enable
+    }
+
+    /// `enable` / `disable`.
+    pub fn verb(self) -> &'static str {
+        if self.enabled() { "enable" } else { "disable" }
+    }
+
+    /// `enabled` / `disabled`.
+    pub fn past(self) -> &'static str {
+        if self.enabled() { "enabled" } else { "disabled" }
+    }
+
+    /// Switches one token, and returns it as it now is.
+    pub async fn apply(self, client: &Client, id: AgentTokenId) -> Result<AgentToken, Error> {
+        let tokens = client.agent_tokens();
+        if self.enabled() { tokens.enable(id).await } else { tokens.disable(id).await }
+    }
+}
+
+/// How the run is shown while it goes.
+#[derive(Clone, Copy, Debug)]
+pub struct Progress {
+    /// Draw a bar (stderr is a terminal, and no log lines would tear it).
+    pub visible: bool,
+    /// In colour.
+    pub color: bool,
+}
+
+/// Switches every token whose alias matches `pattern` (SQL LIKE).
+pub async fn run(
+    client: &Client,
+    switch: Switch,
+    pattern: &str,
+    dry_run: bool,
+    progress: Progress,
+) -> Result<BulkReport, CliError> {
+    let tokens = client.agent_tokens().search().filter(Field::TokenAlias.like(pattern)).send().await?;
+    let mut report = BulkReport::new(switch, pattern, dry_run);
+    let bar = progress_bar(tokens.len(), Progress { visible: progress.visible && !dry_run, ..progress });
+    let mut stopped = false;
+    for token in &tokens {
+        let view = AgentTokenView::new(token, Reveal::Hint);
+        bar.set_message(token.alias.clone());
+        if token.enabled == switch.enabled() {
+            report.record(&view, Outcome::Unchanged, None);
+        } else if dry_run {
+            report.record(&view, Outcome::WouldChange, None);
+        } else if stopped {
+            report.record(&view, Outcome::Skipped, None);
+        } else {
+            match switch.apply(client, token.id().clone()).await {
+                Ok(_) => report.record(&view, Outcome::Changed, None),
+                Err(error) => {
+                    tracing::debug!(alias = %token.alias, %error, "switch failed");
+                    stopped = ends_the_run(&error);
+                    report.record(&view, Outcome::Failed, Some(error.to_string()));
+                }
+            }
+        }
+        bar.inc(1);
+    }
+    bar.finish_and_clear();
+    Ok(report)
+}
+
+/// Whether `error` would recur for every other token: it is about the session, not the token.
+fn ends_the_run(error: &Error) -> bool {
+    match error {
+        Error::Unauthorized { .. }
+        | Error::RateLimited { .. }
+        | Error::Transport { .. }
+        | Error::Config { .. } => true,
+        other => other.is_retryable() || other.status().is_some_and(|s| s.as_u16() == 403),
+    }
+}
+
+/// A bar on stderr, or one that draws nothing.
+fn progress_bar(len: usize, progress: Progress) -> ProgressBar {
+    if !progress.visible {
+        return ProgressBar::hidden();
+    }
+    let template = if progress.color {
+        "{bar:30.cyan/blue} {pos}/{len} {wide_msg}"
+    } else {
+        "{bar:30} {pos}/{len} {wide_msg}"
+    };
+    let style = ProgressStyle::with_template(template).expect("the template is valid").progress_chars("=> ");
+    ProgressBar::with_draw_target(Some(len as u64), ProgressDrawTarget::stderr()).with_style(style)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn session_failures_end_the_run_and_token_failures_do_not() {
+        let api = |status: u16| Error::Api {
+            status: status.try_into().unwrap(),
+            message: None,
+            kind: None,
+            rate_limit: None,
+        };
+        assert!(ends_the_run(&Error::Unauthorized { message: "refused".into() }));
+        assert!(ends_the_run(&api(503)));
+        assert!(ends_the_run(&api(403)));
+        assert!(!ends_the_run(&api(404)));
+        assert!(!ends_the_run(&api(400)));
+    }
+}

@@ -1,0 +1,50 @@
+//! Runs the parsed command: completions need nothing else; every other command gets a client
+//! (see `connect`) and prints its result through `render`.
+
+mod access;
+mod agent;
+mod api_token;
+mod completions;
+mod resolve;
+
+use crate::args::{Cli, Command};
+use crate::bulk::Progress;
+use crate::connect::connect;
+use crate::error::CliError;
+use crate::render::{Output, TableStyle};
+use crate::terminal::Terminal;
+
+/// What every command prints with.
+pub struct Context {
+    /// Where results go.
+    pub output: Output,
+    /// How a bulk run shows its progress.
+    pub progress: Progress,
+}
+
+/// Runs `cli`'s command.
+pub async fn run(cli: Cli, terminal: Terminal) -> Result<(), CliError> {
+    let context = Context {
+        output: Output { json: cli.output.json, style: TableStyle { color: terminal.color_stdout } },
+        progress: Progress {
+            // Log lines on the same stream would tear the bar.
+            visible: terminal.stderr_is_terminal && cli.output.verbose == 0,
+            color: terminal.color_stderr,
+        },
+    };
+    match cli.command {
+        Command::Completions { shell } => completions::print(shell),
+        Command::Agent(command) => {
+            let connection = connect(&cli.connection).await?;
+            agent::run(&connection.client, command, &context).await
+        }
+        Command::Access(command) => {
+            let connection = connect(&cli.connection).await?;
+            access::run(&connection.client, command, &context).await
+        }
+        Command::ApiToken(args) => {
+            let connection = connect(&cli.connection).await?;
+            api_token::run(&connection.client, &args, &context).await
+        }
+    }
+}

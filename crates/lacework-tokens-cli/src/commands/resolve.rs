@@ -1,0 +1,76 @@
+//! Turns a TOKEN argument into one agent token, and an ID argument into one access token's id:
+//! a value or id is used as it is; an alias, a shortened value or a name is looked up, and
+//! must find exactly one token.
+
+use lacework_tokens::search::{Field, Filter};
+use lacework_tokens::{AgentToken, AgentTokenId, Client};
+
+use crate::args::{AccessRef, TokenRef};
+use crate::error::CliError;
+
+/// The token named: its id only, or the whole token when a search found it.
+pub enum Resolved {
+    /// A value given in full: nothing was fetched.
+    Id(AgentTokenId),
+    /// Found by a search.
+    Token(Box<AgentToken>),
+}
+
+impl Resolved {
+    /// The token's id.
+    pub fn id(&self) -> AgentTokenId {
+        match self {
+            Resolved::Id(id) => id.clone(),
+            Resolved::Token(token) => token.id().clone(),
+        }
+    }
+}
+
+/// Resolves `token`.
+pub async fn resolve(client: &Client, token: &TokenRef) -> Result<Resolved, CliError> {
+    let (filter, named) = match token {
+        TokenRef::Value(id) => return Ok(Resolved::Id(id.clone())),
+        TokenRef::Alias(alias) => (Field::TokenAlias.eq(alias), format!("the alias {alias:?}")),
+        TokenRef::Hint(start) => {
+            (Field::AccessToken.like(format!("{start}%")), format!("a value starting {start}"))
+        }
+    };
+    the_one(search(client, filter).await?, &named)
+}
+
+/// Resolves an access token's `id` argument to its id.
+pub async fn resolve_access(client: &Client, id: &AccessRef) -> Result<String, CliError> {
+    let name = match id {
+        AccessRef::Id(id) => return Ok(id.clone()),
+        AccessRef::Name(name) => name,
+    };
+    let mut found: Vec<_> = client
+        .access_tokens()
+        .list()
+        .await?
+        .into_iter()
+        .filter(|t| t.name.as_deref() == Some(name))
+        .collect();
+    match found.len() {
+        0 => Err(CliError::Failed(format!("no API access token has the name {name:?}"))),
+        1 => Ok(found.remove(0).id),
+        n => {
+            Err(CliError::Usage(format!("{n} API access tokens have the name {name:?}: name one by its id")))
+        }
+    }
+}
+
+async fn search(client: &Client, filter: Filter) -> Result<Vec<AgentToken>, CliError> {
+    Ok(client.agent_tokens().search().filter(filter).send().await?)
+}
+
+/// The single match; none is a failure, several are the user's to disambiguate.
+fn the_one(mut found: Vec<AgentToken>, named: &str) -> Result<Resolved, CliError> {
+    match found.len() {
+        0 => Err(CliError::Failed(format!("no agent token has {named}"))),
+        1 => Ok(Resolved::Token(Box::new(found.remove(0)))),
+        n => Err(CliError::Usage(format!(
+            "{n} agent tokens have {named}: name one by its value or by a longer start of it"
+        ))),
+    }
+}

@@ -1,0 +1,119 @@
+//! What can make `lwtokens` fail, the exit code of each, and the one line it prints about it.
+//!
+//! Exit codes: 0 success, 1 the API refused or failed, 2 usage or configuration error. The line
+//! is built from the facade's errors, which never carry a secret, and from the CLI's own
+//! messages, which never quote one.
+
+use std::fmt;
+
+use lacework_tokens::Error;
+
+/// The exit code of a failed command: the API refused or failed.
+pub const FAILED: u8 = 1;
+/// The exit code of a usage or configuration error.
+pub const USAGE: u8 = 2;
+
+/// A command's failure.
+#[derive(Debug)]
+pub enum CliError {
+    /// The command line or the configuration is wrong: nothing was (or could be) done.
+    Usage(String),
+    /// An error from the facade: the API's, or a setting it refused.
+    Client(Error),
+    /// The command ran but did not do what was asked (nothing matched, some of a bulk failed).
+    Failed(String),
+}
+
+impl CliError {
+    /// The process's exit code for this failure.
+    pub fn exit_code(&self) -> u8 {
+        match self {
+            CliError::Usage(_) => USAGE,
+            CliError::Client(Error::InvalidInput { .. } | Error::Config { .. }) => USAGE,
+            CliError::Client(_) | CliError::Failed(_) => FAILED,
+        }
+    }
+}
+
+impl fmt::Display for CliError {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        let text = match self {
+            CliError::Usage(message) | CliError::Failed(message) => message.clone(),
+            CliError::Client(error) => error.to_string(),
+        };
+        // One line, whatever a server message held.
+        f.write_str(&one_line(&text))
+    }
+}
+
+impl From<Error> for CliError {
+    fn from(error: Error) -> Self {
+        CliError::Client(error)
+    }
+}
+
+impl From<lacework_tokens::config::ConfigError> for CliError {
+    fn from(error: lacework_tokens::config::ConfigError) -> Self {
+        CliError::Client(error.into())
+    }
+}
+
+/// Joins lines with spaces and drops the blanks.
+fn one_line(text: &str) -> String {
+    text.lines().map(str::trim).filter(|line| !line.is_empty()).collect::<Vec<_>>().join(" ")
+}
+
+/// A clap usage error as one line: its message and any tip, without the usage block clap adds
+/// (the message names the argument; `--help` has the rest).
+pub fn usage_line(error: &clap::Error) -> String {
+    let rendered = error.render().to_string();
+    let mut kept = Vec::new();
+    for (index, paragraph) in rendered.split("\n\n").enumerate() {
+        let paragraph = paragraph.trim();
+        if index == 0 || paragraph.starts_with("tip:") {
+            kept.push(one_line(paragraph));
+        }
+    }
+    let line = kept.join("; ");
+    let line = line.strip_prefix("error: ").unwrap_or(&line).to_owned();
+    format!("{line} (see --help)")
+}
+
+#[cfg(test)]
+mod tests {
+    use clap::Parser;
+
+    use super::*;
+    use crate::args::Cli;
+
+    fn usage(args: &[&str]) -> String {
+        usage_line(&Cli::try_parse_from(args).unwrap_err())
+    }
+
+    #[test]
+    fn usage_errors_are_one_line_naming_the_problem() {
+        let missing = usage(&["lwtokens", "agent", "create"]);
+        assert_eq!(missing, "the following required arguments were not provided: <ALIAS> (see --help)");
+        let unknown = usage(&["lwtokens", "--jsn", "agent", "list"]);
+        assert!(unknown.starts_with("unexpected argument '--jsn' found; tip:"), "{unknown}");
+        assert!(unknown.contains("'--json'"), "{unknown}");
+        assert!(!unknown.contains('\n'));
+    }
+
+    #[test]
+    fn exit_codes_follow_the_kind_of_failure() {
+        let config = Error::Config { setting: "s".into(), reason: "r".into() };
+        assert_eq!(CliError::Client(config).exit_code(), 2);
+        let invalid = Error::InvalidInput { field: "alias".into(), reason: "r".into() };
+        assert_eq!(CliError::Client(invalid).exit_code(), 2);
+        let refused = Error::Unauthorized { message: "no".into() };
+        assert_eq!(CliError::Client(refused).exit_code(), 1);
+        assert_eq!(CliError::Usage("u".into()).exit_code(), 2);
+        assert_eq!(CliError::Failed("f".into()).exit_code(), 1);
+    }
+
+    #[test]
+    fn messages_are_one_line() {
+        assert_eq!(CliError::Failed("a\n\n  b\r\nc".into()).to_string(), "a b c");
+    }
+}

@@ -1,0 +1,32 @@
+//! `api-token`: a bearer token, alone on its line so `$(lwtokens api-token)` is the token, or
+//! with its expiry in JSON.
+
+use lacework_tokens::{BearerToken, ExposeSecret};
+use serde::Serialize;
+
+use super::table::TableStyle;
+use super::{View, time};
+
+/// A bearer token (docs/json.md, "Bearer token").
+#[derive(Serialize)]
+pub struct BearerTokenView {
+    token: String,
+    #[serde(serialize_with = "time::serialize")]
+    expires_at: Option<chrono::DateTime<chrono::Utc>>,
+}
+
+impl BearerTokenView {
+    /// The view of an issued token.
+    pub fn new(bearer: &BearerToken) -> BearerTokenView {
+        BearerTokenView {
+            token: bearer.token.expose_secret().to_owned(),
+            expires_at: Some(bearer.expires_at),
+        }
+    }
+}
+
+impl View for BearerTokenView {
+    fn table(&self, _style: &TableStyle) -> String {
+        format!("{}\n", self.token)
+    }
+}

@@ -1,0 +1,162 @@
+//! What a bulk enable or disable did to each matching token, and the summary line.
+
+use serde::Serialize;
+
+use super::View;
+use super::agent_token::AgentTokenView;
+use super::table::{TableStyle, Text};
+use crate::bulk::Switch;
+
+/// What happened to one token.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize)]
+#[serde(rename_all = "snake_case")]
+pub enum Outcome {
+    /// Switched.
+    Changed,
+    /// Already in the wanted state: nothing was sent.
+    Unchanged,
+    /// `--dry-run`: would be switched.
+    WouldChange,
+    /// The API refused or failed.
+    Failed,
+    /// Not tried: an earlier failure (credentials, rate limit, network) would recur.
+    Skipped,
+}
+
+/// One token's line of the report.
+#[derive(Serialize)]
+struct Entry {
+    token_hint: String,
+    alias: String,
+    outcome: Outcome,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    error: Option<String>,
+}
+
+/// How many tokens had each outcome.
+#[derive(Default, Serialize)]
+struct Summary {
+    matched: usize,
+    changed: usize,
+    unchanged: usize,
+    would_change: usize,
+    failed: usize,
+    skipped: usize,
+}
+
+/// The report of `agent enable|disable --alias-like` (docs/json.md, "Bulk report").
+#[derive(Serialize)]
+pub struct BulkReport {
+    action: Switch,
+    alias_like: String,
+    dry_run: bool,
+    results: Vec<Entry>,
+    summary: Summary,
+}
+
+impl BulkReport {
+    /// An empty report.
+    pub fn new(action: Switch, alias_like: &str, dry_run: bool) -> BulkReport {
+        BulkReport {
+            action,
+            alias_like: alias_like.to_owned(),
+            dry_run,
+            results: Vec::new(),
+            summary: Summary::default(),
+        }
+    }
+
+    /// Records what happened to `token`.
+    pub fn record(&mut self, token: &AgentTokenView, outcome: Outcome, error: Option<String>) {
+        let summary = &mut self.summary;
+        summary.matched += 1;
+        *match outcome {
+            Outcome::Changed => &mut summary.changed,
+            Outcome::Unchanged => &mut summary.unchanged,
+            Outcome::WouldChange => &mut summary.would_change,
+            Outcome::Failed => &mut summary.failed,
+            Outcome::Skipped => &mut summary.skipped,
+        } += 1;
+        self.results.push(Entry {
+            token_hint: token.token_hint().to_owned(),
+            alias: token.alias().to_owned(),
+            outcome,
+            error,
+        });
+    }
+
+    /// How many tokens could not be switched (failed or skipped).
+    pub fn unfinished(&self) -> usize {
+        self.summary.failed + self.summary.skipped
+    }
+
+    /// How many tokens matched.
+    pub fn matched(&self) -> usize {
+        self.summary.matched
+    }
+
+    /// The closing line: what was done, and what was not.
+    pub fn summary_line(&self) -> String {
+        let s = &self.summary;
+        let pattern = &self.alias_like;
+        if s.matched == 0 {
+            return format!("no agent token's alias matches {pattern:?}");
+        }
+        let (done, count) = if self.dry_run {
+            (format!("dry run: would {}", self.action.verb()), s.would_change)
+        } else {
+            (self.action.past().to_owned(), s.changed)
+        };
+        let mut line =
+            format!("{done} {count} of {} agent tokens whose alias matches {pattern:?}", s.matched);
+        let mut notes = Vec::new();
+        if s.unchanged > 0 {
+            notes.push(format!("{} already {}", s.unchanged, self.action.past()));
+        }
+        if s.failed > 0 {
+            notes.push(format!("{} failed", s.failed));
+        }
+        if s.skipped > 0 {
+            notes.push(format!("{} not attempted", s.skipped));
+        }
+        if !notes.is_empty() {
+            line.push_str(&format!(" ({})", notes.join(", ")));
+        }
+        if self.dry_run {
+            line.push_str("; nothing was changed");
+        }
+        line
+    }
+
+    fn result_text(&self, entry: &Entry) -> Text {
+        use comfy_table::Color;
+        match entry.outcome {
+            Outcome::Changed => Text::colored(self.action.past(), Color::Green),
+            Outcome::Unchanged => Text::plain(format!("already {}", self.action.past())),
+            Outcome::WouldChange => Text::colored(format!("would {}", self.action.verb()), Color::Yellow),
+            Outcome::Failed => {
+                Text::colored(format!("failed: {}", entry.error.as_deref().unwrap_or("?")), Color::Red)
+            }
+            Outcome::Skipped => Text::colored("not attempted", Color::Red),
+        }
+    }
+}
+
+impl View for BulkReport {
+    fn table(&self, style: &TableStyle) -> String {
+        let mut text = String::new();
+        if !self.results.is_empty() {
+            let rows = self
+                .results
+                .iter()
+                .map(|e| {
+                    vec![Text::plain(e.token_hint.clone()), Text::plain(e.alias.clone()), self.result_text(e)]
+                })
+                .collect();
+            text.push_str(&style.list(&["TOKEN", "ALIAS", "RESULT"], rows));
+        }
+        text.push_str(&self.summary_line());
+        text.push('\n');
+        text
+    }
+}
