@@ -151,9 +151,15 @@ impl Field {
 }
 
 impl Filter {
+    /// Checks the filter as a search would before sending it, e.g. to refuse a bad command-line
+    /// filter early.
+    pub fn check(&self) -> Result<(), Error> {
+        self.to_wire(0).map(drop)
+    }
+
     /// The filter as the API takes it, or why it cannot be sent. `index` names it in errors.
     pub(crate) fn to_wire(&self, index: usize) -> Result<SearchFilter, Error> {
-        let name = || format!("filters[{index}] ({:?} {})", self.field, self.op);
+        let name = || format!("filters[{index}] ({} {})", self.field.wire(), self.op);
         let bad = |reason: String| Error::invalid(name(), reason);
         let ordering = matches!(self.op, Op::Gt | Op::Ge | Op::Lt | Op::Le | Op::Between);
         let pattern =
@@ -212,8 +218,8 @@ impl Filter {
                 _ => Ok(t.clone()),
             },
             (_, Operand::Text(t)) => Ok(t.clone()),
-            (field, Operand::Time(_)) => Err(format!("{field:?} compares with text, not a time")),
-            (field, Operand::Flag(_)) => Err(format!("{field:?} compares with text, not a flag")),
+            (field, Operand::Time(_)) => Err(format!("{} compares with text, not a time", field.wire())),
+            (field, Operand::Flag(_)) => Err(format!("{} compares with text, not a flag", field.wire())),
         }
     }
 }
@@ -239,7 +245,7 @@ mod tests {
     fn operands_are_checked_before_sending() {
         let err = |f: Filter| f.to_wire(2).unwrap_err().to_string();
         assert!(
-            err(Field::TokenAlias.gt("a")).contains("filters[2] (TokenAlias gt): orders only createdTime")
+            err(Field::TokenAlias.gt("a")).contains("filters[2] (tokenAlias gt): orders only createdTime")
         );
         assert!(err(Field::CreatedTime.like("2020%")).contains("patterns apply to text fields"));
         assert!(err(Field::TokenAlias.is_in(Vec::<String>::new())).contains("needs at least one value"));

@@ -94,6 +94,15 @@ pub enum Subscription {
 }
 
 impl Os {
+    /// The API's name for it: `linux`, `windows`, or the unknown value as sent.
+    pub fn as_str(&self) -> &str {
+        match self {
+            Os::Linux => "linux",
+            Os::Windows => "windows",
+            Os::Other(other) => other,
+        }
+    }
+
     fn parse(value: &str) -> Os {
         match value.to_ascii_lowercase().as_str() {
             "linux" => Os::Linux,
@@ -104,6 +113,16 @@ impl Os {
 }
 
 impl Subscription {
+    /// The API's name for it: `standard`, `professional`, `enterprise`, or the unknown value.
+    pub fn as_str(&self) -> &str {
+        match self {
+            Subscription::Standard => "standard",
+            Subscription::Professional => "professional",
+            Subscription::Enterprise => "enterprise",
+            Subscription::Other(other) => other,
+        }
+    }
+
     fn parse(value: &str) -> Subscription {
         match value.to_ascii_lowercase().as_str() {
             "standard" => Subscription::Standard,
@@ -111,6 +130,18 @@ impl Subscription {
             "enterprise" => Subscription::Enterprise,
             _ => Subscription::Other(value.to_owned()),
         }
+    }
+}
+
+impl fmt::Display for Os {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str(self.as_str())
+    }
+}
+
+impl fmt::Display for Subscription {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str(self.as_str())
     }
 }
 
