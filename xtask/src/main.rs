@@ -4,6 +4,9 @@
 //! - `regen`: regenerate the client from the spec and update the snapshots of it, naming those
 //!   that changed.
 //! - `regen --check`: fail, naming the command to run, when a snapshot is stale.
+//! - `bench-build`: what generating the client in build.rs costs a cold build (bench_build.rs).
+
+mod bench_build;
 
 use std::collections::BTreeMap;
 use std::path::{Path, PathBuf};
@@ -17,8 +20,9 @@ USAGE:
     cargo xtask <COMMAND> [OPTIONS]
 
 COMMANDS:
-    regen     Regenerate the client from spec/lacework-tokens.yaml and update its snapshots
-    help      Print this help
+    regen        Regenerate the client from spec/lacework-tokens.yaml and update its snapshots
+    bench-build  Measure what build-time code generation costs a cold build, and regen's time
+    help         Print this help
 
 Run `cargo xtask <COMMAND> --help` for a command's options.";
 
@@ -37,7 +41,7 @@ OPTIONS:
     -h, --help Print this help";
 
 /// Where the snapshots live, relative to the workspace root.
-const SNAPSHOT_DIR: &str = "crates/lacework-tokens-api/tests/snapshots";
+pub(crate) const SNAPSHOT_DIR: &str = "crates/lacework-tokens-api/tests/snapshots";
 
 fn main() -> ExitCode {
     let args: Vec<String> = std::env::args().skip(1).collect();
@@ -56,6 +60,12 @@ fn main() -> ExitCode {
             }
             _ => Err(format!("unexpected arguments to regen: {}\n\n{REGEN_HELP}", rest.join(" "))),
         },
+        ["bench-build"] => bench_build::run(),
+        ["bench-build", "-h" | "--help"] => {
+            println!("{}", bench_build::HELP);
+            Ok(())
+        }
+        ["bench-build", ..] => Err(format!("unexpected arguments to bench-build\n\n{}", bench_build::HELP)),
         [other, ..] => Err(format!("unknown command `{other}`\n\n{HELP}")),
     };
     match result {
@@ -96,7 +106,7 @@ fn check() -> Result<(), String> {
     Ok(())
 }
 
-fn run_snapshot_tests(root: &Path, insta_update: &str) -> Result<(), String> {
+pub(crate) fn run_snapshot_tests(root: &Path, insta_update: &str) -> Result<(), String> {
     let cargo = std::env::var_os("CARGO").unwrap_or_else(|| "cargo".into());
     let status = Command::new(cargo)
         .current_dir(root)
@@ -128,7 +138,7 @@ fn read_snapshots(dir: &Path) -> Result<BTreeMap<String, String>, String> {
     Ok(snapshots)
 }
 
-fn workspace_root() -> PathBuf {
+pub(crate) fn workspace_root() -> PathBuf {
     // xtask lives in <root>/xtask; cargo sets CARGO_MANIFEST_DIR when it builds this binary.
     Path::new(env!("CARGO_MANIFEST_DIR")).parent().expect("xtask sits inside the workspace").to_owned()
 }

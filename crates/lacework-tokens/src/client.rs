@@ -104,6 +104,12 @@ impl Client {
         Ok(BearerToken { token: SecretString::from(token.token.into_inner()), expires_at: token.expires_at })
     }
 
+    /// The bearer lookup every call makes before it is sent; public for the benchmarks only.
+    #[doc(hidden)]
+    pub async fn bearer_lookup_for_benchmarks(&self) -> Result<(), Error> {
+        self.inner.auth.header().await.map(drop)
+    }
+
     pub(crate) async fn run<T: serde::de::DeserializeOwned>(
         &self,
         operation: &'static str,
