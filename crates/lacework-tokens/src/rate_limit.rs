@@ -52,7 +52,11 @@ pub(crate) struct LastRateLimit(Mutex<Option<RateLimitInfo>>);
 impl LastRateLimit {
     pub(crate) fn record(&self, headers: &HeaderMap) {
         if let Some(info) = RateLimitInfo::from_headers(headers) {
-            *self.0.lock().unwrap_or_else(|p| p.into_inner()) = Some(info);
+            // Concurrent answers race to be "the last" anyway: under contention, skip rather
+            // than make every request wait for the lock.
+            if let Ok(mut last) = self.0.try_lock() {
+                *last = Some(info);
+            }
         }
     }
 

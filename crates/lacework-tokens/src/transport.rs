@@ -6,7 +6,7 @@
 use std::time::Instant;
 
 use reqwest::header::{self, HeaderMap, HeaderValue};
-use reqwest::{Request, Response, StatusCode};
+use reqwest::{Request, Response, ResponseBuilderExt, StatusCode};
 use tracing::Instrument;
 
 use crate::auth::Auth;
@@ -172,15 +172,18 @@ pub(crate) fn error_body_as_json(status: StatusCode, content_type: Option<&str>,
 }
 
 /// The response with its whole body read, so that a body that breaks off is a failure of this
-/// attempt (and a read can be tried again) rather than of the decoding that follows.
+/// attempt (and a read can be tried again) rather than of the decoding that follows. The parts
+/// move across as they are; the URL is carried over (reqwest would otherwise parse a dummy one).
 async fn buffered(result: reqwest::Result<Response>) -> reqwest::Result<Response> {
     let response = result?;
-    let mut rebuilt = http::Response::new(bytes::Bytes::new());
-    *rebuilt.status_mut() = response.status();
-    *rebuilt.version_mut() = response.version();
-    *rebuilt.headers_mut() = response.headers().clone();
-    *rebuilt.body_mut() = response.bytes().await?;
-    Ok(Response::from(rebuilt))
+    let url = response.url().clone();
+    let (parts, body) = http::Response::<reqwest::Body>::from(response).into_parts();
+    let bytes = http_body_util::BodyExt::collect(body).await?.to_bytes();
+    let mut rebuilt = http::Response::builder().status(parts.status).version(parts.version).url(url);
+    if let Some(headers) = rebuilt.headers_mut() {
+        *headers = parts.headers;
+    }
+    Ok(Response::from(rebuilt.body(bytes).expect("status and version come from a valid response")))
 }
 
 /// Whether a request that failed without an answer may be sent again. A connection that never
