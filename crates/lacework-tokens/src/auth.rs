@@ -81,6 +81,11 @@ impl Auth {
         })
     }
 
+    /// The lifetime asked of the exchange for this client's bearers, in seconds.
+    pub(crate) fn expiry_secs(&self) -> u32 {
+        self.expiry_secs
+    }
+
     pub(crate) fn kind(&self) -> CredentialKind {
         match self.credentials {
             Credentials::ApiKey { .. } => CredentialKind::ApiKey,

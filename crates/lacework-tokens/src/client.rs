@@ -98,7 +98,7 @@ impl Client {
     pub async fn issue_bearer_token(&self, expiry: Option<Duration>) -> Result<BearerToken, Error> {
         let expiry = match expiry {
             Some(expiry) => expiry_secs("expiry", expiry)?,
-            None => expiry_secs("expiry", DEFAULT_TOKEN_EXPIRY)?,
+            None => self.inner.auth.expiry_secs(),
         };
         let token = self.inner.auth.issue(expiry).await?;
         Ok(BearerToken { token: SecretString::from(token.token.into_inner()), expires_at: token.expires_at })

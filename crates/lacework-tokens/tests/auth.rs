@@ -89,3 +89,16 @@ async fn a_wrong_api_secret_is_a_clear_unauthorized_error() {
     assert!(!text.contains("not-the-secret"));
     assert_eq!(world.sandbox.effects("listAgentAccessTokens"), 0, "nothing is sent without a bearer");
 }
+
+#[tokio::test]
+async fn issued_bearers_last_as_configured() {
+    let world = World::start().await;
+    let client = builder(&world.sandbox).token_expiry(Duration::from_secs(120)).build().unwrap();
+    let default = client.issue_bearer_token(None).await.unwrap();
+    let lifetime = (default.expires_at - chrono::Utc::now()).num_seconds();
+    assert!((100..=120).contains(&lifetime), "the client's token expiry: {lifetime} s");
+    let asked = client.issue_bearer_token(Some(Duration::from_secs(30))).await.unwrap();
+    assert!((asked.expires_at - chrono::Utc::now()).num_seconds() <= 30);
+    let refused = client.issue_bearer_token(Some(Duration::from_secs(86_401))).await.unwrap_err();
+    assert!(matches!(refused, Error::InvalidInput { .. }), "{refused:?}");
+}
