@@ -15,13 +15,13 @@ pub struct AccessTokens<'c> {
     pub(crate) client: &'c Client,
 }
 
-/// A name must be 1 to 255 characters (the API's rule, checked before sending).
-fn checked_name(name: &str) -> Result<(), Error> {
+/// A name as the wire type takes it: 1 to 255 characters (the API's rule, checked before sending).
+fn wire_name<T: TryFrom<String, Error: std::fmt::Display>>(name: String) -> Result<T, Error> {
     let length = name.chars().count();
     if !(1..=255).contains(&length) {
         return Err(Error::invalid("name", format!("must be 1 to 255 characters, got {length}")));
     }
-    Ok(())
+    name.try_into().map_err(|e: T::Error| Error::invalid("name", e.to_string()))
 }
 
 fn checked_id(id: &str) -> Result<&str, Error> {
@@ -117,9 +117,8 @@ impl CreateAccessToken<'_> {
     /// Creates the token; the answer holds its secret, which the API returns only this once.
     /// Sent at most once.
     pub async fn send(self) -> Result<NewAccessToken, Error> {
-        checked_name(&self.name)?;
         let body = types::AccessTokenPost {
-            name: self.name.try_into().map_err(|e| Error::invalid("name", format!("{e}")))?,
+            name: wire_name(self.name)?,
             scope: self.scope,
             expiration_date: self.expires_at,
             status: self.status.map(Into::into),
@@ -155,18 +154,11 @@ impl PatchAccessToken<'_> {
     /// Sends the fields set, and returns the token as it now is.
     pub async fn send(self) -> Result<AccessToken, Error> {
         let id = checked_id(&self.id)?;
-        if let Some(name) = &self.name {
-            checked_name(name)?;
-        }
         if self.name.is_none() && self.status.is_none() {
             return Err(Error::invalid("patch", "nothing to change: set name or status"));
         }
         let body = types::AccessTokenPatch {
-            name: self
-                .name
-                .map(TryInto::try_into)
-                .transpose()
-                .map_err(|e| Error::invalid("name", format!("{e}")))?,
+            name: self.name.map(wire_name).transpose()?,
             status: self.status.map(Into::into),
         };
         let call = self.client.inner.api.patch_access_token().access_token_id(id).body(body).send();

@@ -78,11 +78,12 @@ fn props_input(
     }))
 }
 
-fn checked_alias(alias: &str) -> Result<(), Error> {
+/// An alias as the wire type takes it; a blank one is refused before sending.
+fn wire_alias<T: TryFrom<String, Error: std::fmt::Display>>(alias: String) -> Result<T, Error> {
     if alias.trim().is_empty() {
         return Err(Error::invalid("alias", "must not be empty"));
     }
-    Ok(())
+    alias.try_into().map_err(|e: T::Error| Error::invalid("alias", e.to_string()))
 }
 
 impl<'c> AgentTokens<'c> {
@@ -188,9 +189,8 @@ impl CreateAgentToken<'_> {
     /// Creates the token. Sent at most once: a create is never retried once it may have reached
     /// the server.
     pub async fn send(self) -> Result<AgentToken, Error> {
-        checked_alias(&self.alias)?;
         let body = types::AgentAccessTokenCreate {
-            token_alias: self.alias.try_into().map_err(|e| Error::invalid("alias", format!("{e}")))?,
+            token_alias: wire_alias(self.alias)?,
             token_enabled: self.enabled.map(token_enabled),
             props: props_input(self.description, self.os.as_ref(), self.subscription.as_ref())?,
         };
@@ -232,18 +232,11 @@ impl UpdateAgentToken<'_> {
     /// Sends the fields set, and returns the token as it now is.
     pub async fn send(self) -> Result<AgentToken, Error> {
         let id = checked_id(&self.id)?;
-        if let Some(alias) = &self.alias {
-            checked_alias(alias)?;
-        }
         if self.alias.is_none() && self.enabled.is_none() && self.description.is_none() {
             return Err(Error::invalid("update", "nothing to change: set alias, enabled or description"));
         }
         let body = types::AgentAccessTokenUpdate {
-            token_alias: self
-                .alias
-                .map(TryInto::try_into)
-                .transpose()
-                .map_err(|e| Error::invalid("alias", format!("{e}")))?,
+            token_alias: self.alias.map(wire_alias).transpose()?,
             token_enabled: self.enabled.map(token_enabled),
             props: props_input(self.description, None, None)?,
         };

@@ -90,16 +90,13 @@ async fn translate<T: DeserializeOwned>(
     match error {
         E::ErrorResponse(answer) => {
             let (status, headers) = (answer.status(), answer.headers().clone());
-            let body = answer.into_inner();
-            let message = body.message.or(body.data.and_then(|d| d.message)).map(|m| scrub(&m));
-            from_status(status, &headers, message, body.type_.map(|t| scrub(&t)), credentials)
+            let (message, kind) = details(answer.into_inner());
+            from_status(status, &headers, message, kind, credentials)
         }
         E::UnexpectedResponse(response) => {
             let (status, headers) = (response.status(), response.headers().clone());
-            let text = response.text().await.unwrap_or_default();
-            let message = serde_json::from_str::<types::Error>(&text).ok().and_then(|e| e.message);
-            let message = message.or((!text.is_empty()).then_some(text)).map(|m| scrub(&m));
-            from_status(status, &headers, message, None, credentials)
+            let body = response.bytes().await.unwrap_or_default();
+            from_body(status, &headers, &body, credentials)
         }
         E::InvalidResponsePayload(bytes, _) => match decode::<T>(operation, status, &bytes) {
             Err(error) => error,
@@ -117,6 +114,28 @@ async fn translate<T: DeserializeOwned>(
         // Hooks leave their typed error in the context; a bare message means one did not.
         E::Custom(reason) => Error::invalid("request", reason),
     }
+}
+
+/// The message (the nested one of older servers if need be) and type of an error body, scrubbed.
+fn details(body: types::Error) -> (Option<String>, Option<String>) {
+    let message = body.message.or(body.data.and_then(|d| d.message)).map(|m| scrub(&m));
+    (message, body.type_.map(|t| scrub(&t)))
+}
+
+/// The error for an answer with an error status whose body has not been decoded yet: the API's
+/// error body if it is one, else the start of whatever came.
+pub(crate) fn from_body(
+    status: StatusCode,
+    headers: &reqwest::header::HeaderMap,
+    body: &[u8],
+    credentials: CredentialKind,
+) -> Error {
+    let (message, kind) = match serde_json::from_slice::<types::Error>(body) {
+        Ok(error) => details(error),
+        Err(_) if body.is_empty() => (None, None),
+        Err(_) => (Some(scrub(&String::from_utf8_lossy(body))), None),
+    };
+    from_status(status, headers, message, kind, credentials)
 }
 
 /// The error for an answer with an error status.

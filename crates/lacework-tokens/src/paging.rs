@@ -77,11 +77,7 @@ async fn fetch<P: Page>(client: &Client, url: &str) -> Result<P, Error> {
     let (status_code, headers) = (response.status(), response.headers().clone());
     let bytes = response.bytes().await.map_err(Error::transport)?;
     if !status_code.is_success() {
-        let message = serde_json::from_slice::<lacework_tokens_api::types::Error>(&bytes)
-            .ok()
-            .and_then(|e| e.message)
-            .map(|m| scrub(&m));
-        return Err(call::from_status(status_code, &headers, message, None, inner.auth.kind()));
+        return Err(call::from_body(status_code, &headers, &bytes, inner.auth.kind()));
     }
     call::decode::<P>("nextPage", status.or(Some(status_code)), &bytes)
 }
