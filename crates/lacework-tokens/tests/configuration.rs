@@ -14,14 +14,14 @@ fn home_with(profile_file: &str) -> std::path::PathBuf {
     let dir = std::env::temp_dir().join(format!(
         "lacework-tokens-test-{}-{}",
         std::process::id(),
-        fastrand_suffix()
+        next_suffix()
     ));
     std::fs::create_dir_all(&dir).unwrap();
     std::fs::write(dir.join(".lacework.toml"), profile_file).unwrap();
     dir
 }
 
-fn fastrand_suffix() -> u64 {
+fn next_suffix() -> u64 {
     use std::sync::atomic::{AtomicU64, Ordering};
     static NEXT: AtomicU64 = AtomicU64::new(0);
     NEXT.fetch_add(1, Ordering::Relaxed)
