@@ -11,11 +11,8 @@ fn env(pairs: &'static [(&'static str, &'static str)]) -> impl Fn(&str) -> Optio
 }
 
 fn home_with(profile_file: &str) -> std::path::PathBuf {
-    let dir = std::env::temp_dir().join(format!(
-        "lacework-tokens-test-{}-{}",
-        std::process::id(),
-        next_suffix()
-    ));
+    let dir =
+        std::env::temp_dir().join(format!("lacework-tokens-test-{}-{}", std::process::id(), next_suffix()));
     std::fs::create_dir_all(&dir).unwrap();
     std::fs::write(dir.join(".lacework.toml"), profile_file).unwrap();
     dir
