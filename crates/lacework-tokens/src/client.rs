@@ -110,7 +110,8 @@ impl Client {
         self.inner.auth.header().await.map(drop)
     }
 
-    pub(crate) async fn run<T: serde::de::DeserializeOwned>(
+    /// Not an `async fn`, so that `call` goes straight into [`call::run`]'s box.
+    pub(crate) fn run<T: serde::de::DeserializeOwned>(
         &self,
         operation: &'static str,
         call: impl std::future::Future<
@@ -119,8 +120,8 @@ impl Client {
                 lacework_tokens_api::Error<lacework_tokens_api::types::Error>,
             >,
         >,
-    ) -> Result<T, Error> {
-        call::run(operation, self.inner.auth.kind(), call).await
+    ) -> impl std::future::Future<Output = Result<T, Error>> {
+        call::run(operation, self.inner.auth.kind(), call)
     }
 }
 

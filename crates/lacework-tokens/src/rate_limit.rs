@@ -4,7 +4,13 @@
 use std::sync::Mutex;
 use std::time::Duration;
 
-use reqwest::header::HeaderMap;
+use reqwest::header::{HeaderMap, HeaderName};
+
+// Built once: looking a header up by `&str` parses the name on every call, and this runs on
+// every answer.
+static LIMIT: HeaderName = HeaderName::from_static("ratelimit-limit");
+static REMAINING: HeaderName = HeaderName::from_static("ratelimit-remaining");
+static RESET: HeaderName = HeaderName::from_static("ratelimit-reset");
 
 /// The rate-limit headers of one answer: the caller's window for the operation's functionality.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
@@ -20,11 +26,11 @@ pub struct RateLimitInfo {
 impl RateLimitInfo {
     /// Reads the headers; `None` unless all three are present and numeric.
     pub fn from_headers(headers: &HeaderMap) -> Option<Self> {
-        let number = |name: &str| headers.get(name)?.to_str().ok()?.trim().parse::<u64>().ok();
+        let number = |name: &HeaderName| headers.get(name)?.to_str().ok()?.trim().parse::<u64>().ok();
         Some(RateLimitInfo {
-            limit: number("ratelimit-limit")?,
-            remaining: number("ratelimit-remaining")?,
-            reset: Duration::from_secs(number("ratelimit-reset")?),
+            limit: number(&LIMIT)?,
+            remaining: number(&REMAINING)?,
+            reset: Duration::from_secs(number(&RESET)?),
         })
     }
 }

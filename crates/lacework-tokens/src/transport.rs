@@ -52,7 +52,9 @@ impl Transport {
                 Ok(response) if response.status() == StatusCode::UNAUTHORIZED && !reauthenticated => {
                     let Some(auth) = auth else { return self.finish(result).await };
                     let rejected = next.headers().get(header::AUTHORIZATION).cloned();
-                    match auth.refresh_after_rejection(rejected.as_ref()).await {
+                    // Boxed, as the rare paths below are: the exchange's future is kilobytes, and
+                    // inline it would be allocated and copied with every request's.
+                    match Box::pin(auth.refresh_after_rejection(rejected.as_ref())).await {
                         Ok(Some(bearer)) => {
                             reauthenticated = true;
                             request = next;
@@ -87,7 +89,7 @@ impl Transport {
                 with_context(|ctx| ctx.maybe_applied = true);
             }
             tracing::debug!(operation, attempt, wait_ms = wait.as_millis() as u64, "retrying");
-            tokio::time::sleep(wait).await;
+            Box::pin(tokio::time::sleep(wait)).await;
             request = next;
         }
     }
@@ -109,10 +111,13 @@ impl Transport {
             duration_ms = tracing::field::Empty,
         );
         async move {
-            let started = Instant::now();
-            let result = buffered(self.http.execute(request).await).await;
+            // Timing is for the span alone: skip the clock when nobody listens.
             let span = tracing::Span::current();
-            span.record("duration_ms", started.elapsed().as_secs_f64() * 1000.0);
+            let started = (!span.is_disabled()).then(Instant::now);
+            let result = buffered(self.http.execute(request).await).await;
+            if let Some(started) = started {
+                span.record("duration_ms", started.elapsed().as_secs_f64() * 1000.0);
+            }
             match &result {
                 Ok(response) => {
                     span.record("status", response.status().as_u16());
@@ -135,18 +140,23 @@ impl Transport {
         if !response.status().is_client_error() && !response.status().is_server_error() {
             return Ok(response);
         }
-        let status = response.status();
-        let headers = response.headers().clone();
-        let body = read_capped(response, MAX_ERROR_BODY).await;
-        let media = headers.get(header::CONTENT_TYPE).and_then(|v| v.to_str().ok());
-        let body = error_body_as_json(status, media, body);
-        let mut rebuilt = http::Response::new(body);
-        *rebuilt.status_mut() = status;
-        *rebuilt.headers_mut() = headers;
-        rebuilt.headers_mut().insert(header::CONTENT_TYPE, HeaderValue::from_static("application/json"));
-        rebuilt.headers_mut().remove(header::CONTENT_LENGTH);
-        Ok(Response::from(rebuilt))
+        Box::pin(with_json_error_body(response)).await
     }
+}
+
+/// An error answer rebuilt with its body in the spec's `Error` shape.
+async fn with_json_error_body(response: Response) -> reqwest::Result<Response> {
+    let status = response.status();
+    let headers = response.headers().clone();
+    let body = read_capped(response, MAX_ERROR_BODY).await;
+    let media = headers.get(header::CONTENT_TYPE).and_then(|v| v.to_str().ok());
+    let body = error_body_as_json(status, media, body);
+    let mut rebuilt = http::Response::new(body);
+    *rebuilt.status_mut() = status;
+    *rebuilt.headers_mut() = headers;
+    rebuilt.headers_mut().insert(header::CONTENT_TYPE, HeaderValue::from_static("application/json"));
+    rebuilt.headers_mut().remove(header::CONTENT_LENGTH);
+    Ok(Response::from(rebuilt))
 }
 
 /// An error answer's body in the spec's `Error` shape: itself if it has that shape, else

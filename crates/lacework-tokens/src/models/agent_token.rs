@@ -104,11 +104,10 @@ impl Os {
     }
 
     fn parse(value: &str) -> Os {
-        match value.to_ascii_lowercase().as_str() {
-            "linux" => Os::Linux,
-            "windows" => Os::Windows,
-            _ => Os::Other(value.to_owned()),
-        }
+        [Os::Linux, Os::Windows]
+            .into_iter()
+            .find(|known| known.as_str().eq_ignore_ascii_case(value))
+            .unwrap_or_else(|| Os::Other(value.to_owned()))
     }
 }
 
@@ -124,12 +123,10 @@ impl Subscription {
     }
 
     fn parse(value: &str) -> Subscription {
-        match value.to_ascii_lowercase().as_str() {
-            "standard" => Subscription::Standard,
-            "professional" => Subscription::Professional,
-            "enterprise" => Subscription::Enterprise,
-            _ => Subscription::Other(value.to_owned()),
-        }
+        [Subscription::Standard, Subscription::Professional, Subscription::Enterprise]
+            .into_iter()
+            .find(|known| known.as_str().eq_ignore_ascii_case(value))
+            .unwrap_or_else(|| Subscription::Other(value.to_owned()))
     }
 }
 
