@@ -60,7 +60,8 @@ fn main() -> ExitCode {
             }
             _ => Err(format!("unexpected arguments to regen: {}\n\n{REGEN_HELP}", rest.join(" "))),
         },
-        ["bench-build"] => bench_build::run(),
+        ["bench-build"] => bench_build::run(bench_build::Profile::Debug),
+        ["bench-build", "--release"] => bench_build::run(bench_build::Profile::Release),
         ["bench-build", "-h" | "--help"] => {
             println!("{}", bench_build::HELP);
             Ok(())
