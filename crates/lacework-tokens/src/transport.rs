@@ -182,16 +182,17 @@ pub(crate) fn error_body_as_json(status: StatusCode, content_type: Option<&str>,
 }
 
 /// The response with its whole body read, so that a body that breaks off is a failure of this
-/// attempt (and a read can be tried again) rather than of the decoding that follows. The parts
-/// move across as they are; the URL is carried over (reqwest would otherwise parse a dummy one).
+/// attempt (and a read can be tried again) rather than of the decoding that follows. Status,
+/// version and headers move across as they are; the URL is carried over (reqwest would
+/// otherwise parse a dummy one).
 async fn buffered(result: reqwest::Result<Response>) -> reqwest::Result<Response> {
-    let response = result?;
-    let url = response.url().clone();
-    let (parts, body) = http::Response::<reqwest::Body>::from(response).into_parts();
-    let bytes = http_body_util::BodyExt::collect(body).await?.to_bytes();
-    let mut rebuilt = http::Response::builder().status(parts.status).version(parts.version).url(url);
-    if let Some(headers) = rebuilt.headers_mut() {
-        *headers = parts.headers;
+    let mut response = result?;
+    let (status, version, url) = (response.status(), response.version(), response.url().clone());
+    let headers = std::mem::take(response.headers_mut());
+    let bytes = response.bytes().await?;
+    let mut rebuilt = http::Response::builder().status(status).version(version).url(url);
+    if let Some(slot) = rebuilt.headers_mut() {
+        *slot = headers;
     }
     Ok(Response::from(rebuilt.body(bytes).expect("status and version come from a valid response")))
 }
