@@ -52,9 +52,7 @@ impl Transport {
                 Ok(response) if response.status() == StatusCode::UNAUTHORIZED && !reauthenticated => {
                     let Some(auth) = auth else { return self.finish(result).await };
                     let rejected = next.headers().get(header::AUTHORIZATION).cloned();
-                    // Boxed, as the rare paths below are: the exchange's future is kilobytes, and
-                    // inline it would be allocated and copied with every request's.
-                    match Box::pin(auth.refresh_after_rejection(rejected.as_ref())).await {
+                    match auth.refresh_after_rejection(rejected.as_ref()).await {
                         Ok(Some(bearer)) => {
                             reauthenticated = true;
                             request = next;
@@ -89,7 +87,7 @@ impl Transport {
                 with_context(|ctx| ctx.maybe_applied = true);
             }
             tracing::debug!(operation, attempt, wait_ms = wait.as_millis() as u64, "retrying");
-            Box::pin(tokio::time::sleep(wait)).await;
+            tokio::time::sleep(wait).await;
             request = next;
         }
     }
@@ -140,7 +138,7 @@ impl Transport {
         if !response.status().is_client_error() && !response.status().is_server_error() {
             return Ok(response);
         }
-        Box::pin(with_json_error_body(response)).await
+        with_json_error_body(response).await
     }
 }
 
