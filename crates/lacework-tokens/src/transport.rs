@@ -138,23 +138,18 @@ impl Transport {
         if !response.status().is_client_error() && !response.status().is_server_error() {
             return Ok(response);
         }
-        with_json_error_body(response).await
+        let status = response.status();
+        let headers = response.headers().clone();
+        let body = read_capped(response, MAX_ERROR_BODY).await;
+        let media = headers.get(header::CONTENT_TYPE).and_then(|v| v.to_str().ok());
+        let body = error_body_as_json(status, media, body);
+        let mut rebuilt = http::Response::new(body);
+        *rebuilt.status_mut() = status;
+        *rebuilt.headers_mut() = headers;
+        rebuilt.headers_mut().insert(header::CONTENT_TYPE, HeaderValue::from_static("application/json"));
+        rebuilt.headers_mut().remove(header::CONTENT_LENGTH);
+        Ok(Response::from(rebuilt))
     }
-}
-
-/// An error answer rebuilt with its body in the spec's `Error` shape.
-async fn with_json_error_body(response: Response) -> reqwest::Result<Response> {
-    let status = response.status();
-    let headers = response.headers().clone();
-    let body = read_capped(response, MAX_ERROR_BODY).await;
-    let media = headers.get(header::CONTENT_TYPE).and_then(|v| v.to_str().ok());
-    let body = error_body_as_json(status, media, body);
-    let mut rebuilt = http::Response::new(body);
-    *rebuilt.status_mut() = status;
-    *rebuilt.headers_mut() = headers;
-    rebuilt.headers_mut().insert(header::CONTENT_TYPE, HeaderValue::from_static("application/json"));
-    rebuilt.headers_mut().remove(header::CONTENT_LENGTH);
-    Ok(Response::from(rebuilt))
 }
 
 /// An error answer's body in the spec's `Error` shape: itself if it has that shape, else
