@@ -37,10 +37,6 @@ pub async fn connect(args: &ConnectionArgs) -> Result<Connection, CliError> {
     let mut settings = config::gather(&env, home.as_deref(), args.profile.as_deref())
         .map_err(|e| options.name_in_error(e))?;
     options.name_sources(&mut settings);
-    if args.api_token.is_some() {
-        // A bearer given as an option beats an API key from the profile too.
-        (settings.api_key, settings.api_secret) = (None, None);
-    }
     check_complete(&settings)?;
     tracing::debug!(sources = ?settings.sources, "settings gathered");
     let client = ClientBuilder::from_settings(settings).user_agent_suffix(USER_AGENT).build()?;
@@ -194,13 +190,84 @@ mod tests {
 
     /// Gathers settings the way `connect` does, from `env` instead of the process's.
     fn gathered(env: &'static [(&'static str, &'static str)], args: &[&str]) -> Result<Settings, CliError> {
+        gathered_with_file(env, args, None)
+    }
+
+    /// Like [`gathered`], with `file` as `~/.lacework.toml`.
+    fn gathered_with_file(
+        env: &[(&str, &str)],
+        args: &[&str],
+        file: Option<&str>,
+    ) -> Result<Settings, CliError> {
+        let home = tempfile::TempDir::new().unwrap();
+        if let Some(file) = file {
+            std::fs::write(home.path().join(".lacework.toml"), file).unwrap();
+        }
         let cli = Cli::try_parse_from([&["lwtokens"], args, &["agent", "list"]].concat()).unwrap();
         let options = OptionsAsEnv::new(&cli.connection);
         let from_env = |name: &str| env.iter().find(|(k, _)| *k == name).map(|(_, v)| v.to_string());
-        let mut settings = config::gather(&|name| options.lookup(name, from_env), None, None)
+        let mut settings = config::gather(&|name| options.lookup(name, from_env), Some(home.path()), None)
             .map_err(|e| options.name_in_error(e))?;
         options.name_sources(&mut settings);
         Ok(settings)
+    }
+
+    /// Every pair of layers that can disagree, for every setting: the option beats the
+    /// variable, the option beats the profile, the variable beats the profile.
+    #[test]
+    fn each_setting_follows_options_then_environment_then_profile() {
+        const FILE: &str = "[default]\naccount = \"file-acct\"\nsubaccount = \"file-sub\"\n\
+                            api_key = \"FILE_KEY\"\napi_secret = \"file-secret\"\nversion = 2\n";
+        // (setting, option, variable, what the option sets, what the variable sets, the file's value)
+        let cases: [(&str, &str, &str, &str, &str, &str); 4] = [
+            ("account", "--account", "LW_ACCOUNT", "flag-acct", "env-acct", "file-acct"),
+            ("subaccount", "--subaccount", "LW_SUBACCOUNT", "flag-sub", "env-sub", "file-sub"),
+            ("api_key", "--api-key", "LW_API_KEY", "FLAG_KEY", "ENV_KEY", "FILE_KEY"),
+            ("api_secret", "--api-secret", "LW_API_SECRET", "flag-secret", "env-secret", "file-secret"),
+        ];
+        let value = |settings: &Settings, name: &str| match name {
+            "account" => settings.account.clone(),
+            "subaccount" => settings.subaccount.clone(),
+            "api_key" => settings.api_key.clone(),
+            "api_secret" => settings.api_secret.as_ref().map(|s| s.expose_secret().to_owned()),
+            _ => unreachable!(),
+        };
+        for (name, option, variable, flag, from_env, from_file) in cases {
+            // Without a profile, a key needs a secret beside it (the first match wins the lookup).
+            let env = [(variable, from_env), ("LW_API_KEY", "K"), ("LW_API_SECRET", "s")];
+            let both = gathered_with_file(&env, &[option, flag], None).unwrap();
+            let env = &env[..1];
+            assert_eq!(value(&both, name).as_deref(), Some(flag), "{option} beats {variable}");
+            let over_file = gathered_with_file(&[], &[option, flag], Some(FILE)).unwrap();
+            assert_eq!(value(&over_file, name).as_deref(), Some(flag), "{option} beats the profile");
+            let env_over_file = gathered_with_file(env, &[], Some(FILE)).unwrap();
+            assert_eq!(
+                value(&env_over_file, name).as_deref(),
+                Some(from_env),
+                "{variable} beats the profile"
+            );
+            let file_only = gathered_with_file(&[], &[], Some(FILE)).unwrap();
+            assert_eq!(value(&file_only, name).as_deref(), Some(from_file));
+        }
+        // The bearer and the base URL have no profile key; each beats what it competes with.
+        let token = |s: &Settings| s.api_token.as_ref().map(|t| t.expose_secret().to_owned());
+        let bearer = gathered_with_file(&[("LW_API_TOKEN", "env-bearer")], &[], Some(FILE)).unwrap();
+        assert_eq!((token(&bearer).as_deref(), bearer.api_key.as_deref()), (Some("env-bearer"), None));
+        let bearer = gathered_with_file(&[], &["--api-token", "flag-bearer"], Some(FILE)).unwrap();
+        assert_eq!((token(&bearer).as_deref(), bearer.api_key.as_deref()), (Some("flag-bearer"), None));
+        let bearer =
+            gathered_with_file(&[("LW_API_TOKEN", "env-bearer")], &["--api-token", "flag"], None).unwrap();
+        assert_eq!(token(&bearer).as_deref(), Some("flag"));
+        let key =
+            gathered_with_file(&[("LW_API_TOKEN", "env-bearer")], &["--api-key", "K"], Some(FILE)).unwrap();
+        assert_eq!((key.api_key.as_deref(), token(&key)), (Some("K"), None), "--api-key beats LW_API_TOKEN");
+        let url = gathered_with_file(
+            &[("LW_API_SERVER_URL", "http://127.0.0.1:1")],
+            &["--base-url", "http://127.0.0.1:2"],
+            Some(FILE),
+        )
+        .unwrap();
+        assert_eq!(url.api_server_url.as_deref(), Some("http://127.0.0.1:2"));
     }
 
     #[test]

@@ -77,6 +77,47 @@ impl Default for RateLimit {
     }
 }
 
+impl std::str::FromStr for RateLimit {
+    type Err = String;
+
+    /// `N` (N requests an hour, as the service allows) or `N/WINDOW`, e.g. `480/2s`, so that an
+    /// hour's budget can be spent in seconds in a test. WINDOW is a number with a unit: `ms`, `s`,
+    /// `m` or `h`. The limit parsed is enforced.
+    fn from_str(text: &str) -> Result<Self, String> {
+        let (limit, window) = match text.split_once('/') {
+            Some((limit, window)) => (limit, Some(window)),
+            None => (text, None),
+        };
+        let limit = match limit.trim().parse::<u32>() {
+            Ok(limit) if limit > 0 => limit,
+            _ => return Err(format!("{limit:?} is not a request count of at least 1")),
+        };
+        let window = match window {
+            None => RateLimit::default().window,
+            Some(window) => parse_window(window.trim())?,
+        };
+        Ok(RateLimit { limit, window, enforce: true })
+    }
+}
+
+/// A window length such as `2s`, `500ms`, `10m` or `1h`; at least a millisecond.
+fn parse_window(text: &str) -> Result<Duration, String> {
+    let split = text.find(|c: char| !c.is_ascii_digit()).unwrap_or(text.len());
+    let (number, unit) = text.split_at(split);
+    let number: u64 = number.parse().map_err(|_| format!("window {text:?} must start with a number"))?;
+    let window = match unit {
+        "ms" => Duration::from_millis(number),
+        "s" => Duration::from_secs(number),
+        "m" => Duration::from_secs(number.saturating_mul(60)),
+        "h" => Duration::from_secs(number.saturating_mul(3600)),
+        _ => return Err(format!("window {text:?} needs a unit: ms, s, m or h")),
+    };
+    if window.is_zero() {
+        return Err(format!("window {text:?} must be longer than zero"));
+    }
+    Ok(window)
+}
+
 /// Everything a sandbox is started with.
 #[derive(Clone, Debug)]
 pub struct SandboxConfig {
@@ -103,6 +144,24 @@ impl Default for SandboxConfig {
             page_size: 5000,
             rate_limit: RateLimit::default(),
             seed_demo: false,
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn rate_limits_parse_with_and_without_a_window() {
+        let hourly: RateLimit = "480".parse().unwrap();
+        assert_eq!(hourly, RateLimit { limit: 480, window: Duration::from_secs(3600), enforce: true });
+        let fast: RateLimit = "480/2s".parse().unwrap();
+        assert_eq!((fast.limit, fast.window), (480, Duration::from_secs(2)));
+        assert_eq!("5/250ms".parse::<RateLimit>().unwrap().window, Duration::from_millis(250));
+        assert_eq!("5/10m".parse::<RateLimit>().unwrap().window, Duration::from_secs(600));
+        for bad in ["0", "x", "5/", "5/2", "5/2d", "5/0s", "-1/1s"] {
+            assert!(bad.parse::<RateLimit>().is_err(), "{bad} must be refused");
         }
     }
 }

@@ -28,6 +28,10 @@ pub struct Caller {
     pub sub_account: String,
 }
 
+/// Set by the key exchange on its answer: the API key it issued a bearer for, for the journal.
+#[derive(Clone, Debug)]
+pub struct ExchangedKey(pub String);
+
 /// Marks a response whose connection must be closed without sending it (see `server`).
 #[derive(Clone, Copy, Debug)]
 pub struct DropConnection;
@@ -44,6 +48,7 @@ pub async fn gate(State(shared): State<Arc<Shared>>, mut request: Request, next:
         method: method.to_string(),
         raw_path,
         sub_account: None,
+        key_id: None,
         fault: None,
         processed: false,
         status: None,
@@ -52,7 +57,9 @@ pub async fn gate(State(shared): State<Arc<Shared>>, mut request: Request, next:
     let mut response = match admit(&shared, &mut request, route.as_deref(), operation) {
         Err(refusal) => refusal.into_response(),
         Ok((standing, fault)) => {
-            entry.sub_account = request.extensions().get::<Caller>().map(|c| c.sub_account.clone());
+            let caller = request.extensions().get::<Caller>();
+            entry.sub_account = caller.map(|c| c.sub_account.clone());
+            entry.key_id = caller.map(|c| c.key_id.clone());
             entry.fault = fault.clone();
             let mut response = match fault {
                 Some(fault) if !fault.processes_request() => injected(&fault),
@@ -69,6 +76,9 @@ pub async fn gate(State(shared): State<Arc<Shared>>, mut request: Request, next:
             response
         }
     };
+    if let Some(ExchangedKey(key_id)) = response.extensions().get::<ExchangedKey>() {
+        entry.key_id = Some(key_id.clone());
+    }
     if response.extensions().get::<DropConnection>().is_none() {
         entry.status = Some(response.status().as_u16());
     } else {

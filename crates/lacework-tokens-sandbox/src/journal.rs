@@ -17,6 +17,9 @@ pub struct JournalEntry {
     pub raw_path: String,
     /// The `Account-Name` header, if any.
     pub sub_account: Option<String>,
+    /// The API key the request was made with: the bearer's key, or for an exchange that
+    /// succeeded, the key exchanged.
+    pub key_id: Option<String>,
     /// The fault injected, if any.
     pub fault: Option<Fault>,
     /// Whether the request reached its handler, i.e. its effect (a create, an update) happened

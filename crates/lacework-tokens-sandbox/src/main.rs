@@ -39,9 +39,10 @@ struct Args {
     /// Rows per page of list and search answers.
     #[arg(long, default_value_t = 5000, value_parser = clap::value_parser!(u32).range(1..))]
     page_size: u32,
-    /// Enforce a rate limit of N requests per hour per user and functionality (429 past it).
-    #[arg(long, value_name = "N", value_parser = clap::value_parser!(u32).range(1..))]
-    rate_limit: Option<u32>,
+    /// Enforce a rate limit per user and functionality (429 past it): N requests an hour, or
+    /// N per WINDOW (e.g. 480/2s, 100/500ms, 480/1h), to spend an hour's budget in seconds
+    #[arg(long, value_name = "N[/WINDOW]")]
+    rate_limit: Option<RateLimit>,
     /// Inject a fault; repeatable. Syntax: KIND[*N][@operationId].
     #[arg(long = "fault", value_name = "SPEC", long_help = FAULT_SPEC_HELP)]
     faults: Vec<FaultRule>,
@@ -102,10 +103,7 @@ async fn main() -> std::process::ExitCode {
         secret: args.secret,
         forms,
         page_size: args.page_size as usize,
-        rate_limit: match args.rate_limit {
-            Some(limit) => RateLimit { limit, enforce: true, ..RateLimit::default() },
-            None => RateLimit::default(),
-        },
+        rate_limit: args.rate_limit.unwrap_or_default(),
         seed_demo: args.seed_demo,
     };
     let sandbox = match Sandbox::bind(args.addr, config).await {

@@ -142,7 +142,20 @@ impl Settings {
     }
 
     /// Returns these settings with every value that `top` has replaced by `top`'s, source included.
+    ///
+    /// Credentials are one choice, made by the highest layer that has any: a bearer there
+    /// replaces a key and secret below it (so `LW_API_TOKEN` beats a profile's `api_key`), and a
+    /// key or secret there replaces a bearer below it. Within the key pair, layers still mix
+    /// field by field: a key from the environment pairs with the profile's secret.
     fn overlaid_with(mut self, top: Settings) -> Settings {
+        let top_has_key = top.api_key.is_some() || top.api_secret.is_some();
+        if top.api_token.is_some() && !top_has_key {
+            (self.api_key, self.sources.api_key) = (None, None);
+            (self.api_secret, self.sources.api_secret) = (None, None);
+        }
+        if top_has_key && top.api_token.is_none() {
+            (self.api_token, self.sources.api_token) = (None, None);
+        }
         let (mut sources, top_sources) = (self.sources, top.sources);
         layer(&mut self.account, &mut sources.account, top.account, top_sources.account);
         layer(&mut self.subaccount, &mut sources.subaccount, top.subaccount, top_sources.subaccount);
@@ -613,6 +626,24 @@ version = 2
         assert_eq!(settings.api_key.as_deref(), Some("ACME_DEFAULT"));
         assert_eq!(exposed(&settings.api_secret), Some(format!("{SECRET}-default").as_str()));
         assert!(settings.api_token.is_none() && settings.api_server_url.is_none());
+    }
+
+    #[test]
+    fn a_bearer_from_the_environment_beats_the_profiles_key() {
+        let home = TempHome::with_file(&two_profiles());
+        let settings = gather(&env(&[("LW_API_TOKEN", TOKEN)]), home.path(), None).unwrap();
+        assert_eq!(exposed(&settings.api_token), Some(TOKEN));
+        assert_eq!((settings.api_key, settings.api_secret.is_none()), (None, true));
+        assert_eq!(settings.sources.api_token.as_deref(), Some("LW_API_TOKEN"));
+        assert_eq!(settings.account.as_deref(), Some("acme"), "the rest of the profile still applies");
+    }
+
+    #[test]
+    fn a_key_from_the_environment_pairs_with_the_profiles_secret() {
+        let home = TempHome::with_file(&two_profiles());
+        let settings = gather(&env(&[("LW_API_KEY", "ENVKEY")]), home.path(), None).unwrap();
+        assert_eq!(settings.api_key.as_deref(), Some("ENVKEY"));
+        assert_eq!(settings.sources.api_secret.as_deref(), Some("~/.lacework.toml [default] api_secret"));
     }
 
     #[test]

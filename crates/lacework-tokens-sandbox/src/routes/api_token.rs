@@ -3,15 +3,16 @@
 use std::sync::Arc;
 use std::time::{Duration, Instant};
 
-use axum::Json;
 use axum::body::Body;
 use axum::extract::State;
 use axum::http::{HeaderMap, StatusCode};
+use axum::{Extension, Json};
 use lacework_tokens_api::types::ApiTokenRequest;
 use serde_json::{Value, json};
 
 use crate::body::read_json;
 use crate::error::ApiError;
+use crate::gate::ExchangedKey;
 use crate::state::Shared;
 use crate::store::Bearer;
 use crate::{random, wire};
@@ -24,7 +25,7 @@ pub async fn create(
     State(shared): State<Arc<Shared>>,
     headers: HeaderMap,
     body: Body,
-) -> Result<(StatusCode, Json<Value>), ApiError> {
+) -> Result<(StatusCode, Extension<ExchangedKey>, Json<Value>), ApiError> {
     let secret = headers.get("x-lw-uaks").and_then(|v| v.to_str().ok());
     let request: ApiTokenRequest = read_json(body).await?;
     let expiry = request.expiry_time.map_or(DEFAULT_EXPIRY_SECS, |e| e.get());
@@ -47,5 +48,6 @@ pub async fn create(
         inner.store.bearers.insert(token.clone(), Bearer { key_id: shared.key_id.clone(), expires });
         inner.settings.forms
     };
-    Ok((StatusCode::CREATED, Json(json!({"token": token, "expiresAt": wire::timestamp(expires_at, &forms)}))))
+    let body = json!({"token": token, "expiresAt": wire::timestamp(expires_at, &forms)});
+    Ok((StatusCode::CREATED, Extension(ExchangedKey(shared.key_id.clone())), Json(body)))
 }
