@@ -908,7 +908,8 @@ version = 2
     #[test]
     fn debug_hides_secrets() {
         let home = TempHome::with_file(&two_profiles());
-        let settings = gather(&env(&[("LW_API_TOKEN", TOKEN)]), home.path(), Some("prod")).unwrap();
+        let env = env(&[("LW_API_TOKEN", TOKEN), ("LW_API_SECRET", SECRET)]);
+        let settings = gather(&env, home.path(), Some("prod")).unwrap();
         let debug = format!("{settings:?}");
         assert!(!debug.contains(SECRET) && !debug.contains(TOKEN), "{debug}");
         assert!(
