@@ -1,8 +1,9 @@
 //! Bearer tokens: exchanged for the API key on first use, cached, refreshed before they expire,
-//! and at most one exchange in flight however many calls need one. A bearer supplied by the
-//! caller is used as it is.
+//! and at most one exchange in flight however many calls need one. With a [`TokenStore`], a
+//! bearer is also looked for there before exchanging, and saved there after, so that other
+//! clients and processes reuse it. A bearer supplied by the caller is used as it is.
 
-use std::sync::RwLock;
+use std::sync::{Arc, RwLock};
 use std::time::{Duration, Instant};
 
 use lacework_tokens_api::{ClientAuthExt, types};
@@ -11,6 +12,13 @@ use secrecy::{ExposeSecret, SecretString};
 
 use crate::call::{self, CredentialKind};
 use crate::error::Error;
+use crate::token_store::{StoredToken, TokenKey, TokenStore};
+
+/// The longest a bearer can live (the exchange's maximum `expiryTime`): a stored bearer that
+/// claims more was not issued by the exchange, or the clock moved.
+const MAX_LIFETIME: chrono::TimeDelta = chrono::TimeDelta::seconds(86_400);
+/// How far a stored bearer's issue time may lie in the future before the clock is distrusted.
+const CLOCK_SLACK: chrono::TimeDelta = chrono::TimeDelta::seconds(60);
 
 /// Where bearers come from.
 pub(crate) enum Credentials {
@@ -38,6 +46,8 @@ pub(crate) struct Auth {
     exchanging: tokio::sync::Mutex<()>,
     /// The generated client the exchange goes through (with `ExchangeHooks`).
     exchange_client: lacework_tokens_api::Client,
+    /// Where bearers are shared with other clients, and the key this client's are kept under.
+    store: Option<(Arc<dyn TokenStore>, TokenKey)>,
 }
 
 impl std::fmt::Debug for Auth {
@@ -64,7 +74,12 @@ impl Auth {
         expiry_secs: u32,
         margin: Duration,
         exchange_client: lacework_tokens_api::Client,
+        store: Option<(Arc<dyn TokenStore>, TokenKey)>,
     ) -> Result<Self, Error> {
+        let credentials_kind = match &credentials {
+            Credentials::ApiKey { .. } => CredentialKind::ApiKey,
+            Credentials::Bearer(_) => CredentialKind::BearerToken,
+        };
         let cached = match &credentials {
             Credentials::Bearer(token) => {
                 Some(Cached { header: bearer_header(token.expose_secret())?, refresh_at: far_future() })
@@ -78,6 +93,7 @@ impl Auth {
             cached: RwLock::new(cached),
             exchanging: Default::default(),
             exchange_client,
+            store: store.filter(|_| matches!(credentials_kind, CredentialKind::ApiKey)),
         })
     }
 
@@ -109,7 +125,7 @@ impl Auth {
         if let Some(header) = self.current() {
             return Ok(header);
         }
-        self.exchange().await
+        self.fresh(None).await
     }
 
     /// After the server refused `rejected`: a fresh bearer to repeat with, or `None` when the
@@ -125,11 +141,60 @@ impl Auth {
         if let Some(header) = self.current().filter(|current| Some(current) != rejected) {
             return Ok(Some(header));
         }
-        self.exchange().await.map(Some)
+        if let (Some((store, key)), Some(rejected)) = (&self.store, rejected.and_then(bearer_of)) {
+            store.discard(key, &rejected).await;
+        }
+        self.fresh(rejected).await.map(Some)
+    }
+
+    /// A bearer other than `rejected`: a good one from the store, else a new exchange (saved to
+    /// the store). With a store, the exchange happens under its lock, and the store is read
+    /// again once the lock is held: another process may have exchanged meanwhile. Callers hold
+    /// `exchanging`.
+    async fn fresh(&self, rejected: Option<&HeaderValue>) -> Result<HeaderValue, Error> {
+        let Some((store, key)) = &self.store else {
+            return self.exchange().await.map(|(header, _)| header);
+        };
+        if let Some(header) = self.adopt(store.load(key).await, rejected) {
+            return Ok(header);
+        }
+        let _guard = store.lock(key).await;
+        if let Some(header) = self.adopt(store.load(key).await, rejected) {
+            return Ok(header);
+        }
+        let (header, stored) = self.exchange().await?;
+        store.save(key, &stored).await;
+        Ok(header)
+    }
+
+    /// Takes a stored bearer into use if it is good for longer than the refresh margin, is not
+    /// `rejected`, and is plausible (issued in the past, for at most a day: a file edited by
+    /// hand or a clock that jumped back is not trusted).
+    fn adopt(&self, stored: Option<StoredToken>, rejected: Option<&HeaderValue>) -> Option<HeaderValue> {
+        let stored = stored?;
+        let now = chrono::Utc::now();
+        let plausible =
+            stored.issued_at <= now + CLOCK_SLACK && stored.expires_at - stored.issued_at <= MAX_LIFETIME;
+        if !plausible {
+            tracing::warn!("a stored bearer has implausible times (was the clock changed?): not using it");
+            return None;
+        }
+        let left = (stored.expires_at - now).to_std().ok()?;
+        let margin = self.margin.min(Duration::from_secs(self.expiry_secs.into()) / 2);
+        let usable = left.checked_sub(margin).filter(|usable| !usable.is_zero())?;
+        let header = bearer_header(stored.token.expose_secret()).ok()?;
+        if Some(&header) == rejected {
+            return None;
+        }
+        *self.cached.write().unwrap_or_else(|p| p.into_inner()) =
+            Some(Cached { header: header.clone(), refresh_at: Instant::now() + usable });
+        tracing::debug!(left_s = left.as_secs(), "stored bearer token reused");
+        Some(header)
     }
 
     /// Exchanges the API key for a bearer and caches it. Callers hold `exchanging`.
-    async fn exchange(&self) -> Result<HeaderValue, Error> {
+    async fn exchange(&self) -> Result<(HeaderValue, StoredToken), Error> {
+        let issued_at = chrono::Utc::now();
         let token = self.issue(self.expiry_secs).await?;
         let header = bearer_header(token.token.expose_secret())?;
         let lifetime = Duration::from_secs(self.expiry_secs.into());
@@ -142,7 +207,12 @@ impl Auth {
         *self.cached.write().unwrap_or_else(|p| p.into_inner()) =
             Some(Cached { header: header.clone(), refresh_at });
         tracing::debug!(lifetime_s = lifetime.as_secs(), "bearer token issued");
-        Ok(header)
+        let stored = StoredToken {
+            token: SecretString::from(token.token.expose_secret().to_owned()),
+            issued_at,
+            expires_at: issued_at + chrono::TimeDelta::from_std(lifetime).unwrap_or(MAX_LIFETIME),
+        };
+        Ok((header, stored))
     }
 
     /// Asks the server for a new bearer for the API key, valid `expiry_secs` seconds.
@@ -175,4 +245,10 @@ impl Auth {
 
 fn far_future() -> Instant {
     Instant::now() + Duration::from_secs(100 * 365 * 24 * 3600)
+}
+
+/// The bearer in an `Authorization` header value.
+fn bearer_of(header: &HeaderValue) -> Option<SecretString> {
+    let token = header.to_str().ok()?.strip_prefix("Bearer ")?;
+    Some(SecretString::from(token.to_owned()))
 }

@@ -19,6 +19,7 @@ use crate::hooks::{ApiHooks, ExchangeHooks};
 use crate::models::BearerToken;
 use crate::rate_limit::{LastRateLimit, RateLimitInfo};
 use crate::retry::RetryPolicy;
+use crate::token_store::{TokenKey, TokenStore};
 use crate::transport::Transport;
 use crate::{base_url, call};
 
@@ -141,6 +142,7 @@ pub struct ClientBuilder {
     refresh_margin: Option<Duration>,
     token_expiry: Option<Duration>,
     http: Option<reqwest::Client>,
+    token_store: Option<Arc<dyn TokenStore>>,
     /// From the environment and `~/.lacework.toml`: below everything set explicitly.
     settings: Settings,
 }
@@ -243,6 +245,15 @@ impl ClientBuilder {
         self
     }
 
+    /// Keeps bearers in `store` too, so that clients and processes sharing it reuse one bearer
+    /// instead of each exchanging the key (default: this client's memory only). Bearers are
+    /// kept per base URL, sub-account and API key id; a bearer the server refuses is dropped
+    /// from the store. Ignored with a bearer token instead of an API key.
+    pub fn token_store(mut self, store: Arc<dyn TokenStore>) -> Self {
+        self.token_store = Some(store);
+        self
+    }
+
     /// Sends through this `reqwest::Client` (its timeouts, proxies and TLS settings apply).
     pub fn http_client(mut self, client: reqwest::Client) -> Self {
         self.http = Some(client);
@@ -309,9 +320,21 @@ impl ClientBuilder {
             None => format!("lacework-tokens/{}", env!("CARGO_PKG_VERSION")),
         };
         headers.insert(header::USER_AGENT, header_value("user_agent_suffix", &user_agent)?);
-        if let Some(sub_account) = self.sub_account.as_ref().or(settings.subaccount.as_ref()) {
+        let sub_account = self.sub_account.as_ref().or(settings.subaccount.as_ref());
+        if let Some(sub_account) = sub_account {
             headers.insert("account-name", header_value("sub_account", sub_account)?);
         }
+        let token_store = match (self.token_store, &credentials) {
+            (Some(store), Credentials::ApiKey { key_id, .. }) => Some((
+                store,
+                TokenKey {
+                    base_url: base_url.clone(),
+                    sub_account: sub_account.cloned(),
+                    key_id: key_id.clone(),
+                },
+            )),
+            _ => None,
+        };
         let expiry = expiry_secs("token_expiry", self.token_expiry.unwrap_or(DEFAULT_TOKEN_EXPIRY))?;
 
         let http = match self.http {
@@ -352,6 +375,7 @@ impl ClientBuilder {
             expiry,
             self.refresh_margin.unwrap_or(DEFAULT_REFRESH_MARGIN),
             exchange_client,
+            token_store,
         )?);
         let api_hooks = Hooks::new(ApiHooks { transport: transport.clone(), auth: auth.clone() });
         let api = lacework_tokens_api::Client::new_with_client(&base_url, http, api_hooks);

@@ -17,6 +17,7 @@ mod path_id;
 mod rate_limit;
 mod retry;
 pub mod search;
+pub mod token_store;
 mod transport;
 
 pub use client::{
