@@ -1,5 +1,7 @@
 //! The facade client a command runs with, from the global options: a sandbox started in-process
-//! (`--sandbox`), or the options over the `LW_*` environment over the `~/.lacework.toml` profile.
+//! (`--sandbox`), or the options over the `LW_*` environment over the `~/.lacework.toml` profile,
+//! with bearers cached between runs (unless `--no-token-cache`; never for the sandbox, whose key
+//! lives only as long as the command).
 //!
 //! The options are handed to the facade's `config::gather` as if they were the environment
 //! variables they stand for, so that one precedence rule applies and an API key from an option
@@ -7,7 +9,10 @@
 //! Their sources are then renamed to the option (`--account`), so errors name what the user
 //! typed.
 
+use std::sync::Arc;
+
 use lacework_tokens::config::{self, ConfigError, Settings};
+use lacework_tokens::token_store::FileTokenStore;
 use lacework_tokens::{Client, ClientBuilder, ExposeSecret};
 use lacework_tokens_sandbox::{Sandbox, SandboxConfig};
 
@@ -39,8 +44,14 @@ pub async fn connect(args: &ConnectionArgs) -> Result<Connection, CliError> {
     options.name_sources(&mut settings);
     check_complete(&settings)?;
     tracing::debug!(sources = ?settings.sources, "settings gathered");
-    let client = ClientBuilder::from_settings(settings).user_agent_suffix(USER_AGENT).build()?;
-    Ok(Connection { client, _sandbox: None })
+    let mut builder = ClientBuilder::from_settings(settings).user_agent_suffix(USER_AGENT);
+    if !args.no_token_cache {
+        match FileTokenStore::in_cache_dir() {
+            Some(store) => builder = builder.token_store(Arc::new(store)),
+            None => tracing::warn!("no home directory to keep a token cache in: working without one"),
+        }
+    }
+    Ok(Connection { client: builder.build()?, _sandbox: None })
 }
 
 /// `--sandbox`: a server with demo data on loopback, and a client with its API key.

@@ -142,9 +142,10 @@ fn a_failing_api_call_exits_1() {
         &["access", "delete", "name:nobody"][..],
         world.lwtokens(&["access", "delete", "name:nobody"]).fails(1),
     ));
+    // The runs above cached a bearer for this key; the wrong secret shows only in an exchange.
     let wrong_secret = run_in(
         world.home.path(),
-        &[("LW_API_SECRET", "_wrongwrongwrongwrong")],
+        &[("LW_API_SECRET", "_wrongwrongwrongwrong"), ("LWTOKENS_NO_TOKEN_CACHE", "1")],
         &["--base-url", world.sandbox.base_url(), "--api-key", world.sandbox.key_id(), "agent", "list"],
     );
     let wrong_secret = wrong_secret.fails(1).replace(world.sandbox.key_id(), "SANDBOX_KEY");

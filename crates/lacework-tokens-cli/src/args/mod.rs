@@ -80,6 +80,11 @@ pub struct ConnectionArgs {
         conflicts_with_all = ["profile", "account", "api_key", "api_secret", "api_token", "base_url"]
     )]
     pub sandbox: bool,
+    /// Exchange the API key afresh instead of reusing the bearer cached by an earlier run (see
+    /// `lwtokens token-cache`) [env: LWTOKENS_NO_TOKEN_CACHE=1]
+    #[arg(long, global = true, env = "LWTOKENS_NO_TOKEN_CACHE", hide_env = true,
+          value_parser = clap::builder::BoolishValueParser::new())]
+    pub no_token_cache: bool,
 }
 
 /// How results and diagnostics are printed.
@@ -108,12 +113,27 @@ pub enum Command {
     Access(AccessCommand),
     /// Exchange the API key for a bearer token and print it (e.g. for LW_API_TOKEN or curl)
     ApiToken(ApiTokenArgs),
+    /// Show or clear the bearer tokens reused between runs (one key exchange per key, not per run)
+    ///
+    /// One bearer is cached per account, sub-account and API key, in a file only you can read
+    /// in your cache directory; the API secret is never written anywhere.
+    #[command(subcommand)]
+    TokenCache(TokenCacheCommand),
     /// Print a shell completion script, e.g. `lwtokens completions bash > /etc/bash_completion.d/lwtokens`
     Completions {
         /// The shell to complete for
         #[arg(value_enum)]
         shell: Shell,
     },
+}
+
+/// `lwtokens token-cache ...`.
+#[derive(Debug, Subcommand)]
+pub enum TokenCacheCommand {
+    /// List the cached bearers: account, sub-account, API key id and expiry (never the token)
+    Show,
+    /// Remove every cached bearer; the next run exchanges the API key again
+    Clear,
 }
 
 /// `lwtokens api-token`.

@@ -6,6 +6,7 @@ mod agent;
 mod api_token;
 mod completions;
 mod resolve;
+mod token_cache;
 
 use crate::args::{Cli, Command};
 use crate::bulk::Progress;
@@ -34,6 +35,7 @@ pub async fn run(cli: Cli, terminal: Terminal) -> Result<(), CliError> {
     };
     match cli.command {
         Command::Completions { shell } => completions::print(shell),
+        Command::TokenCache(command) => token_cache::run(command, &context),
         Command::Agent(command) => {
             let connection = connect(&cli.connection).await?;
             agent::run(&connection.client, command, &context).await
