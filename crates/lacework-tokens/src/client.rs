@@ -13,6 +13,7 @@ use secrecy::SecretString;
 use crate::access_tokens::AccessTokens;
 use crate::agent_tokens::AgentTokens;
 use crate::auth::{Auth, Credentials};
+use crate::budget::{ApiFamily, BudgetKey, BudgetStanding, RequestBudget};
 use crate::config::{self, Settings};
 use crate::error::Error;
 use crate::hooks::{ApiHooks, ExchangeHooks};
@@ -88,6 +89,13 @@ impl Client {
         self.inner.transport.last_rate_limit.get()
     }
 
+    /// Where the request budget of `family` stands, if the client has a budget: what a job can
+    /// still spend in this window, and when the next one starts.
+    pub fn budget_standing(&self, family: ApiFamily) -> Option<BudgetStanding> {
+        let (budget, base_url) = self.inner.transport.budget.as_ref()?;
+        Some(budget.standing(&BudgetKey { base_url: base_url.clone(), family }))
+    }
+
     /// The base URL requests go to, e.g. `https://acme.lacework.net`.
     pub fn base_url(&self) -> &str {
         &self.inner.base_url
@@ -143,6 +151,7 @@ pub struct ClientBuilder {
     token_expiry: Option<Duration>,
     http: Option<reqwest::Client>,
     token_store: Option<Arc<dyn TokenStore>>,
+    request_budget: Option<Arc<dyn RequestBudget>>,
     /// From the environment and `~/.lacework.toml`: below everything set explicitly.
     settings: Settings,
 }
@@ -254,6 +263,15 @@ impl ClientBuilder {
         self
     }
 
+    /// Paces every request by `budget` (see [`budget`](crate::budget)): once a window of the
+    /// account's allowance is spent, requests wait for the next instead of failing with 429.
+    /// Off by default: a paced call may wait as long as the budget allows (up to an hour with
+    /// [`LocalBudget`](crate::budget::LocalBudget)'s defaults).
+    pub fn request_budget(mut self, budget: Arc<dyn RequestBudget>) -> Self {
+        self.request_budget = Some(budget);
+        self
+    }
+
     /// Sends through this `reqwest::Client` (its timeouts, proxies and TLS settings apply).
     pub fn http_client(mut self, client: reqwest::Client) -> Self {
         self.http = Some(client);
@@ -359,6 +377,7 @@ impl ClientBuilder {
             retry: self.retry.unwrap_or_default(),
             headers,
             last_rate_limit: LastRateLimit::default(),
+            budget: self.request_budget.map(|budget| (budget, base_url.clone())),
         });
         let exchange_hooks = match &credentials {
             Credentials::ApiKey { secret, .. } => {

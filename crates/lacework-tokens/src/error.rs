@@ -39,6 +39,17 @@ pub enum Error {
         rate_limit: Option<RateLimitInfo>,
     },
 
+    /// The client's own [request budget](crate::budget) stopped a request before it was sent:
+    /// the requests allowed to this client are spent, or the next window is further away than
+    /// it may wait. Nothing was sent for this request.
+    #[error("request budget for {family}: {stop}")]
+    OverBudget {
+        /// The family whose budget stopped the request, e.g. `agent access tokens`.
+        family: &'static str,
+        /// Why.
+        stop: crate::budget::BudgetStop,
+    },
+
     /// The credentials were refused (401): a fresh bearer did not help, or the bearer token
     /// given by the caller is invalid or expired, or the API key and secret are wrong.
     #[error("unauthorized: {message}")]
@@ -101,7 +112,7 @@ impl Error {
             Error::Unauthorized { .. } => Some(StatusCode::UNAUTHORIZED),
             Error::Decode { status, .. } => *status,
             Error::Transport { source, .. } => source.status(),
-            Error::InvalidInput { .. } | Error::Config { .. } => None,
+            Error::InvalidInput { .. } | Error::Config { .. } | Error::OverBudget { .. } => None,
         }
     }
 

@@ -23,10 +23,15 @@ impl RequestHooks for ApiHooks {
     fn prepare<'a>(
         &'a self,
         request: &'a mut reqwest::Request,
-        _operation_id: &'static str,
+        operation_id: &'static str,
     ) -> BoxFuture<'a, Result<(), PrepareError>> {
         Box::pin(async move {
-            match self.auth.header().await {
+            let admitted = async {
+                let bearer = self.auth.header().await?;
+                self.transport.admit(operation_id).await?;
+                Ok::<_, crate::Error>(bearer)
+            };
+            match admitted.await {
                 Ok(bearer) => {
                     request.headers_mut().insert(header::AUTHORIZATION, bearer);
                     Ok(())
@@ -71,10 +76,16 @@ impl RequestHooks for ExchangeHooks {
     fn prepare<'a>(
         &'a self,
         request: &'a mut reqwest::Request,
-        _operation_id: &'static str,
+        operation_id: &'static str,
     ) -> BoxFuture<'a, Result<(), PrepareError>> {
         request.headers_mut().insert("x-lw-uaks", self.key_secret.clone());
-        Box::pin(async { Ok(()) })
+        Box::pin(async move {
+            self.transport.admit(operation_id).await.map_err(|e| {
+                let message = e.to_string();
+                with_context(|ctx| ctx.error = Some(e));
+                message.into()
+            })
+        })
     }
 
     fn execute<'a>(

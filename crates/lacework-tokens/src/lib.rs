@@ -4,6 +4,7 @@ pub mod access_tokens;
 pub mod agent_tokens;
 mod auth;
 mod base_url;
+pub mod budget;
 mod call;
 mod client;
 pub mod config;

@@ -65,6 +65,7 @@ async fn fetch<P: Page>(client: &Client, url: &str) -> Result<P, Error> {
     request.headers_mut().insert(header::ACCEPT, HeaderValue::from_static("application/json"));
     let (outcome, context) = call::scoped(async {
         let bearer = inner.auth.header().await?;
+        inner.transport.admit("next_page").await?;
         request.headers_mut().insert(header::AUTHORIZATION, bearer);
         inner.transport.send(request, "next_page", Some(&inner.auth)).await.map_err(Error::transport)
     })

@@ -3,14 +3,18 @@
 //! bookkeeping, and error bodies that are not JSON turned into ones that are (so that their
 //! status survives the generated client's decoding).
 
-use std::time::Instant;
+use std::time::{Duration, Instant};
 
 use reqwest::header::{self, HeaderMap, HeaderValue};
 use reqwest::{Request, Response, ResponseBuilderExt, StatusCode};
 use tracing::Instrument;
 
+use std::sync::Arc;
+
 use crate::auth::Auth;
+use crate::budget::{ApiFamily, BudgetKey, RequestBudget};
 use crate::call::with_context;
+use crate::error::Error;
 use crate::error::scrub;
 use crate::rate_limit::{LastRateLimit, requested_wait};
 use crate::retry::{RetryPolicy, creates_something, is_retryable_status};
@@ -23,12 +27,38 @@ pub(crate) struct Transport {
     /// `User-Agent` and `Account-Name`, validated when the client was built.
     pub headers: HeaderMap,
     pub last_rate_limit: LastRateLimit,
+    /// The budget every request is paced by, and the base URL its windows are kept under.
+    pub budget: Option<(Arc<dyn RequestBudget>, String)>,
 }
 
 /// The largest error body read to build an error message; the rest is not needed.
 const MAX_ERROR_BODY: usize = 64 * 1024;
 
+/// How many 429s in a row a paced call sits out before giving up: each is followed by a wait
+/// for the window the server names, so more mean the server's count disagrees with its headers.
+const MAX_PACED_REFUSALS: u32 = 5;
+
 impl Transport {
+    /// Waits until the budget (if any) lets one request of `operation` go.
+    pub async fn admit(&self, operation: &'static str) -> Result<(), Error> {
+        let Some((budget, base_url)) = &self.budget else { return Ok(()) };
+        let key = BudgetKey { base_url: base_url.clone(), family: ApiFamily::of(operation) };
+        budget.acquire(&key).await.map_err(|stop| Error::OverBudget { family: key.family.as_str(), stop })
+    }
+
+    /// Tells the budget (if any) what an answer said about the window.
+    fn inform_budget(&self, operation: &'static str, response: &Response) {
+        let Some((budget, base_url)) = &self.budget else { return };
+        let key = BudgetKey { base_url: base_url.clone(), family: ApiFamily::of(operation) };
+        if let Some(info) = crate::rate_limit::RateLimitInfo::from_headers(response.headers()) {
+            budget.observe(&key, info);
+        }
+        if response.status() == StatusCode::TOO_MANY_REQUESTS {
+            let wait = requested_wait(response.headers()).unwrap_or(Duration::from_secs(1));
+            budget.refused(&key, wait);
+        }
+    }
+
     /// Sends `request` for `operation` (progenitor's snake-case operationId), retrying what is
     /// safe to retry. With `auth`, a 401 is answered by one fresh bearer and one repeat.
     pub async fn send(
@@ -43,6 +73,7 @@ impl Transport {
         let repeatable = !creates_something(operation);
         let mut attempt = 0;
         let mut reauthenticated = false;
+        let mut paced_refusals = 0;
         loop {
             attempt += 1;
             let spare = request.try_clone();
@@ -55,6 +86,10 @@ impl Transport {
                     match auth.refresh_after_rejection(rejected.as_ref()).await {
                         Ok(Some(bearer)) => {
                             reauthenticated = true;
+                            if let Err(e) = self.admit(operation).await {
+                                with_context(|ctx| ctx.error = Some(e));
+                                return self.finish(result).await;
+                            }
                             request = next;
                             request.headers_mut().insert(header::AUTHORIZATION, bearer);
                             continue;
@@ -65,6 +100,21 @@ impl Transport {
                             return self.finish(result).await;
                         }
                     }
+                }
+                // Paced: a 429 is the budget's business (it waits for the window the server
+                // names); nothing was done, so even a create may go again.
+                Ok(response)
+                    if response.status() == StatusCode::TOO_MANY_REQUESTS
+                        && self.budget.is_some()
+                        && paced_refusals < MAX_PACED_REFUSALS =>
+                {
+                    paced_refusals += 1;
+                    if let Err(e) = self.admit(operation).await {
+                        with_context(|ctx| ctx.error = Some(e));
+                        return self.finish(result).await;
+                    }
+                    request = next;
+                    continue;
                 }
                 Ok(response) if is_retryable_status(response.status().as_u16()) && repeatable => {
                     match requested_wait(response.headers()) {
@@ -88,6 +138,10 @@ impl Transport {
             }
             tracing::debug!(operation, attempt, wait_ms = wait.as_millis() as u64, "retrying");
             tokio::time::sleep(wait).await;
+            if let Err(e) = self.admit(operation).await {
+                with_context(|ctx| ctx.error = Some(e));
+                return self.finish(result).await;
+            }
             request = next;
         }
     }
@@ -120,6 +174,7 @@ impl Transport {
                 Ok(response) => {
                     span.record("status", response.status().as_u16());
                     self.last_rate_limit.record(response.headers());
+                    self.inform_budget(operation, response);
                     with_context(|ctx| ctx.status = Some(response.status()));
                     tracing::debug!("answered");
                 }
