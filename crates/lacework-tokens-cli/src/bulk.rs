@@ -3,17 +3,22 @@
 //!
 //! Tokens already in the wanted state are left alone (no request), `--dry-run` sends nothing
 //! but the search, and a failure that would recur for every token (credentials, rate limit,
-//! network) ends the run: the rest are reported as not attempted rather than failed one by one.
-//! Requests are sequential: the API allows 480 an hour, so speed would only reach the limit
-//! sooner.
+//! network, the request budget) ends the run: the rest are reported as not attempted rather
+//! than failed one by one. Before any change, the plan (requests needed against the request
+//! budget) is printed on stderr. Requests are sequential and paced by the budget: the API
+//! allows 480 an hour, so speed would only reach the limit sooner.
+
+use std::time::Duration;
 
 use indicatif::{ProgressBar, ProgressDrawTarget, ProgressStyle};
+use lacework_tokens::budget::{ApiFamily, BudgetStop, LocalBudget};
 use lacework_tokens::search::Field;
 use lacework_tokens::{AgentToken, AgentTokenId, Client, Error};
 use serde::Serialize;
 
+use crate::args::{BulkTarget, ConnectionArgs};
 use crate::error::CliError;
-use crate::render::{AgentTokenView, BulkReport, Outcome, Reveal};
+use crate::render::{AgentTokenView, BulkReport, Outcome, Plan, Reveal, duration};
 
 /// Which way tokens are switched.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize)]
@@ -55,43 +60,97 @@ pub struct Progress {
     pub visible: bool,
     /// In colour.
     pub color: bool,
+    /// Print the plan on stderr before the work (with `--json` it is in the report instead).
+    pub plan: bool,
 }
 
-/// Switches every token whose alias matches `pattern` (SQL LIKE).
+/// The budget a bulk job is paced by: the allowance of `--budget`, stopping at
+/// `--max-requests`, and never waiting with `--no-wait`. Each wait is announced on stderr.
+pub fn budget(connection: &ConnectionArgs, target: &BulkTarget) -> LocalBudget {
+    let allowance = connection.budget;
+    let mut budget = LocalBudget::new(allowance.limit, allowance.window).on_wait(|family, wait| {
+        eprintln!("waiting {} for the next window of the {} request budget", duration(wait), family.as_str())
+    });
+    if target.no_wait {
+        budget = budget.max_wait(Duration::ZERO);
+    }
+    if let Some(max) = target.max_requests {
+        budget = budget.max_requests(max);
+    }
+    budget
+}
+
+/// How a bulk run ended.
+pub struct BulkRun {
+    /// What happened to each token.
+    pub report: BulkReport,
+    /// Why the request budget stopped the run with work left, if it did.
+    pub stopped: Option<BudgetStop>,
+}
+
+/// Switches every token whose alias matches `pattern` (SQL LIKE), paced by the client's budget.
 pub async fn run(
     client: &Client,
     switch: Switch,
     pattern: &str,
-    dry_run: bool,
+    target: &BulkTarget,
     progress: Progress,
-) -> Result<BulkReport, CliError> {
+) -> Result<BulkRun, CliError> {
     let tokens = client.agent_tokens().search().filter(Field::TokenAlias.like(pattern)).send().await?;
-    let mut report = BulkReport::new(switch, pattern, dry_run);
-    let bar = progress_bar(tokens.len(), Progress { visible: progress.visible && !dry_run, ..progress });
-    let mut stopped = false;
+    let mut report = BulkReport::new(switch, pattern, target.dry_run);
+    let requests = tokens.iter().filter(|t| t.enabled != switch.enabled()).count() as u64;
+    if let Some(standing) = client.budget_standing(ApiFamily::AgentAccessTokens) {
+        let plan = Plan::new(tokens.len(), requests, standing);
+        if progress.plan {
+            eprintln!("{}", plan.line(switch.verb()));
+        }
+        if target.no_wait && !target.dry_run && plan.exceeds_window() {
+            return Err(CliError::OverBudget(format!(
+                "not started: {requests} requests needed, {} left in this window of the request budget \
+                 (it resets in {}); run without --no-wait to pace the job, or after the reset",
+                plan.budget.remaining,
+                duration(Duration::from_secs(plan.budget.resets_in_seconds))
+            )));
+        }
+        report.set_plan(plan);
+    }
+    let bar =
+        progress_bar(tokens.len(), Progress { visible: progress.visible && !target.dry_run, ..progress });
+    let mut stop: Option<Error> = None;
     for token in &tokens {
         let view = AgentTokenView::new(token, Reveal::Hint);
         bar.set_message(token.alias.clone());
         if token.enabled == switch.enabled() {
             report.record(&view, Outcome::Unchanged, None);
-        } else if dry_run {
+        } else if target.dry_run {
             report.record(&view, Outcome::WouldChange, None);
-        } else if stopped {
+        } else if stop.is_some() {
             report.record(&view, Outcome::Skipped, None);
         } else {
             match switch.apply(client, token.id().clone()).await {
                 Ok(_) => report.record(&view, Outcome::Changed, None),
+                Err(Error::OverBudget { stop: budget_stop, family }) => {
+                    // Nothing was sent for this token: it is left, not failed.
+                    report.record(&view, Outcome::Skipped, None);
+                    stop = Some(Error::OverBudget { stop: budget_stop, family });
+                }
                 Err(error) => {
                     tracing::debug!(alias = %token.alias, %error, "switch failed");
-                    stopped = ends_the_run(&error);
                     report.record(&view, Outcome::Failed, Some(error.to_string()));
+                    if ends_the_run(&error) {
+                        stop = Some(error);
+                    }
                 }
             }
         }
         bar.inc(1);
     }
     bar.finish_and_clear();
-    Ok(report)
+    let stopped = match stop {
+        Some(Error::OverBudget { stop, .. }) => Some(stop),
+        _ => None,
+    };
+    Ok(BulkRun { report, stopped })
 }
 
 /// Whether `error` would recur for every other token: it is about the session, not the token.
@@ -100,7 +159,8 @@ fn ends_the_run(error: &Error) -> bool {
         Error::Unauthorized { .. }
         | Error::RateLimited { .. }
         | Error::Transport { .. }
-        | Error::Config { .. } => true,
+        | Error::Config { .. }
+        | Error::OverBudget { .. } => true,
         other => other.is_retryable() || other.status().is_some_and(|s| s.as_u16() == 403),
     }
 }

@@ -11,6 +11,7 @@
 
 use std::sync::Arc;
 
+use lacework_tokens::budget::{LocalBudget, RequestBudget};
 use lacework_tokens::config::{self, ConfigError, Settings};
 use lacework_tokens::token_store::FileTokenStore;
 use lacework_tokens::{Client, ClientBuilder, ExposeSecret};
@@ -30,10 +31,11 @@ pub struct Connection {
     _sandbox: Option<Sandbox>,
 }
 
-/// Builds the client for the options given; nothing is sent yet.
-pub async fn connect(args: &ConnectionArgs) -> Result<Connection, CliError> {
+/// Builds the client for the options given, paced by `budget` if given; nothing is sent yet.
+pub async fn connect(args: &ConnectionArgs, budget: Option<LocalBudget>) -> Result<Connection, CliError> {
+    let budget = budget.map(|budget| Arc::new(budget) as Arc<dyn RequestBudget>);
     if args.sandbox {
-        return start_sandbox(args).await;
+        return start_sandbox(args, budget).await;
     }
     check_env_is_unicode()?;
     let options = OptionsAsEnv::new(args);
@@ -45,6 +47,9 @@ pub async fn connect(args: &ConnectionArgs) -> Result<Connection, CliError> {
     check_complete(&settings)?;
     tracing::debug!(sources = ?settings.sources, "settings gathered");
     let mut builder = ClientBuilder::from_settings(settings).user_agent_suffix(USER_AGENT);
+    if let Some(budget) = budget {
+        builder = builder.request_budget(budget);
+    }
     if !args.no_token_cache {
         match FileTokenStore::in_cache_dir() {
             Some(store) => builder = builder.token_store(Arc::new(store)),
@@ -55,7 +60,10 @@ pub async fn connect(args: &ConnectionArgs) -> Result<Connection, CliError> {
 }
 
 /// `--sandbox`: a server with demo data on loopback, and a client with its API key.
-async fn start_sandbox(args: &ConnectionArgs) -> Result<Connection, CliError> {
+async fn start_sandbox(
+    args: &ConnectionArgs,
+    budget: Option<Arc<dyn RequestBudget>>,
+) -> Result<Connection, CliError> {
     let sandbox = Sandbox::start(SandboxConfig { seed_demo: true, ..Default::default() })
         .await
         .map_err(|e| CliError::Failed(format!("cannot start the sandbox: {e}")))?;
@@ -66,6 +74,9 @@ async fn start_sandbox(args: &ConnectionArgs) -> Result<Connection, CliError> {
         .user_agent_suffix(USER_AGENT);
     if let Some(sub_account) = &args.subaccount {
         builder = builder.sub_account(sub_account);
+    }
+    if let Some(budget) = budget {
+        builder = builder.request_budget(budget);
     }
     Ok(Connection { client: builder.build()?, _sandbox: Some(sandbox) })
 }

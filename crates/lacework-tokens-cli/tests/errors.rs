@@ -162,7 +162,11 @@ fn a_bulk_run_with_failures_reports_each_and_exits_1() {
     );
     let run = world.lwtokens(&["agent", "disable", "--alias-like", "prod-%"]);
     assert_eq!(run.code, 1, "{run:?}");
-    assert_eq!(run.stderr, "error: 1 of 2 agent tokens could not be disabled\n");
+    assert_eq!(
+        run.stderr,
+        "plan: 2 of 2 selected tokens to disable, 2 requests; budget 480 per 1h, 479 left in this window: fits\n\
+         error: 1 of 2 agent tokens could not be disabled\n"
+    );
     golden!("bulk_with_a_failure", run.stdout);
 
     // The service is down: the run stops instead of failing on every token.

@@ -96,6 +96,22 @@ pub struct BulkTarget {
     // with an argument given (TOKEN and --alias-like exclude each other).
     #[arg(long, requires = "alias_like", conflicts_with = "token")]
     pub dry_run: bool,
+    /// With --alias-like: stop cleanly once N requests are spent (the key exchange and the
+    /// search included); exit code 3, and the same command goes on where it stopped
+    #[arg(long, value_name = "N", requires = "alias_like", conflicts_with = "token",
+          value_parser = clap::value_parser!(u64).range(1..))]
+    pub max_requests: Option<u64>,
+    /// With --alias-like: run only if the job fits in what is left of the budget's current
+    /// window (exit code 3 otherwise), instead of pacing it across windows
+    #[arg(long, requires = "alias_like", conflicts_with = "token")]
+    pub no_wait: bool,
+}
+
+impl BulkTarget {
+    /// Whether this is a bulk job (paced, planned) rather than one token.
+    pub fn is_bulk(&self) -> bool {
+        self.alias_like.is_some()
+    }
 }
 
 /// `agent search`.

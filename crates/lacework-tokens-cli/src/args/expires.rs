@@ -19,7 +19,7 @@ fn parse_at(text: &str, now: DateTime<Utc>) -> Result<DateTime<Utc>, String> {
         now.checked_add_signed(span?).ok_or("too far in the future")?
     } else {
         return Err("expected an RFC 3339 time (2025-12-31T23:59:59Z), a date (2025-12-31) or a time \
-                    from now (90d, 12h, 30m, 2w)"
+                    from now (90d, 12h, 30m, 2w, 90s)"
             .to_owned());
     };
     if at <= now {
@@ -28,12 +28,13 @@ fn parse_at(text: &str, now: DateTime<Utc>) -> Result<DateTime<Utc>, String> {
     Ok(at)
 }
 
-/// `90d`-style spans: `None` when the text does not look like one, an error when it does but is
-/// out of range.
-fn span(text: &str) -> Option<Result<Duration, String>> {
+/// `90d`-style spans (`s`, `m`, `h`, `d`, `w`), the one grammar of durations on the command
+/// line: `None` when the text does not look like one, an error when it does but is out of range.
+pub(super) fn span(text: &str) -> Option<Result<Duration, String>> {
     let unit = text.chars().last()?;
     let count: i64 = text[..text.len() - unit.len_utf8()].parse().ok()?;
     let span = match unit {
+        's' => Duration::try_seconds(count),
         'm' => Duration::try_minutes(count),
         'h' => Duration::try_hours(count),
         'd' => Duration::try_days(count),

@@ -4,6 +4,7 @@
 mod access;
 mod access_ref;
 mod agent;
+mod budget;
 mod expires;
 mod filter;
 mod token_ref;
@@ -11,6 +12,7 @@ mod token_ref;
 pub use access::AccessCommand;
 pub use access_ref::AccessRef;
 pub use agent::{AgentCommand, BulkTarget};
+pub use budget::Allowance;
 pub use filter::FilterArg;
 pub use token_ref::TokenRef;
 
@@ -24,7 +26,8 @@ use lacework_tokens::SecretString;
 /// of ~/.lacework.toml (LW_PROFILE or --profile, else [default]), as with the Lacework CLI.
 /// Try any command without an account with --sandbox.
 ///
-/// Exit codes: 0 success, 1 the API refused or failed, 2 usage or configuration error.
+/// Exit codes: 0 success, 1 the API refused or failed, 2 usage or configuration error, 3 a bulk
+/// job stopped by the request budget (--max-requests, --no-wait) with work left: rerun it to go on.
 #[derive(Debug, Parser)]
 #[command(name = "lwtokens", version, propagate_version = true)]
 pub struct Cli {
@@ -85,6 +88,12 @@ pub struct ConnectionArgs {
     #[arg(long, global = true, env = "LWTOKENS_NO_TOKEN_CACHE", hide_env = true,
           value_parser = clap::builder::BoolishValueParser::new())]
     pub no_token_cache: bool,
+    /// The account's allowance per API family that bulk commands pace themselves to: N requests
+    /// an hour, or N per SPAN (480/1h, 100/10m); the server's RateLimit headers tighten it
+    /// [env: LWTOKENS_BUDGET] [default: 480/1h]
+    #[arg(long, global = true, value_name = "N[/SPAN]", env = "LWTOKENS_BUDGET", hide_env = true,
+          value_parser = budget::parse, default_value = "480/1h", hide_default_value = true)]
+    pub budget: Allowance,
 }
 
 /// How results and diagnostics are printed.

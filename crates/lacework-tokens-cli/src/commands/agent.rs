@@ -1,5 +1,6 @@
 //! `lwtokens agent ...`: each agent-token command, from its arguments to its printed result.
 
+use lacework_tokens::budget::BudgetStop;
 use lacework_tokens::search::Field;
 use lacework_tokens::{AgentToken, Client};
 
@@ -8,7 +9,7 @@ use super::resolve::{Resolved, resolve};
 use crate::args::{AgentCommand, BulkTarget};
 use crate::bulk::{self, Switch};
 use crate::error::CliError;
-use crate::render::{AgentTokenDetails, AgentTokenList, AgentTokenView, Reveal};
+use crate::render::{AgentTokenDetails, AgentTokenList, AgentTokenView, Reveal, duration};
 
 /// Runs one agent-token command.
 pub async fn run(client: &Client, command: AgentCommand, context: &Context) -> Result<(), CliError> {
@@ -73,17 +74,28 @@ async fn switch(
     context: &Context,
 ) -> Result<(), CliError> {
     let output = &context.output;
-    match (target.token, target.alias_like) {
+    match (&target.token, &target.alias_like) {
         (Some(token), _) => {
             let switched = switch.apply(client, resolve(client, &token).await?.id()).await?;
             output.print(&details(&switched, Reveal::Hint))
         }
         (None, Some(pattern)) => {
-            let report = bulk::run(client, switch, &pattern, target.dry_run, context.progress).await?;
-            output.print(&report)?;
-            match report.unfinished() {
-                0 => Ok(()),
-                n => Err(CliError::Failed(format!(
+            let run = bulk::run(client, switch, pattern, &target, context.progress).await?;
+            let report = &run.report;
+            output.print(report)?;
+            match (&run.stopped, report.unfinished()) {
+                (Some(stop), left) => Err(CliError::OverBudget(format!(
+                    "stopped by the request budget ({stop}): {} {}, {left} left; run the same command \
+                     again to go on{}",
+                    report.changed(),
+                    switch.past(),
+                    match stop {
+                        BudgetStop::WouldWait { resets_in } => format!(" in {}", duration(*resets_in)),
+                        _ => String::new(),
+                    }
+                ))),
+                (None, 0) => Ok(()),
+                (None, n) => Err(CliError::Failed(format!(
                     "{n} of {} agent tokens could not be {}",
                     report.matched(),
                     switch.past()

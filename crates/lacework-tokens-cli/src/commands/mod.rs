@@ -8,8 +8,8 @@ mod completions;
 mod resolve;
 mod token_cache;
 
-use crate::args::{Cli, Command};
-use crate::bulk::Progress;
+use crate::args::{AgentCommand, BulkTarget, Cli, Command};
+use crate::bulk::{self, Progress};
 use crate::connect::connect;
 use crate::error::CliError;
 use crate::render::{Output, TableStyle};
@@ -31,22 +31,32 @@ pub async fn run(cli: Cli, terminal: Terminal) -> Result<(), CliError> {
             // Log lines on the same stream would tear the bar.
             visible: terminal.stderr_is_terminal && cli.output.verbose == 0,
             color: terminal.color_stderr,
+            plan: !cli.output.json,
         },
     };
     match cli.command {
         Command::Completions { shell } => completions::print(shell),
         Command::TokenCache(command) => token_cache::run(command, &context),
         Command::Agent(command) => {
-            let connection = connect(&cli.connection).await?;
+            let budget = bulk_target(&command).map(|target| bulk::budget(&cli.connection, target));
+            let connection = connect(&cli.connection, budget).await?;
             agent::run(&connection.client, command, &context).await
         }
         Command::Access(command) => {
-            let connection = connect(&cli.connection).await?;
+            let connection = connect(&cli.connection, None).await?;
             access::run(&connection.client, command, &context).await
         }
         Command::ApiToken(args) => {
-            let connection = connect(&cli.connection).await?;
+            let connection = connect(&cli.connection, None).await?;
             api_token::run(&connection.client, &args, &context).await
         }
+    }
+}
+
+/// The target of a bulk job (paced by the request budget), if `command` is one.
+fn bulk_target(command: &AgentCommand) -> Option<&BulkTarget> {
+    match command {
+        AgentCommand::Enable(target) | AgentCommand::Disable(target) => Some(target).filter(|t| t.is_bulk()),
+        _ => None,
     }
 }

@@ -4,6 +4,7 @@ use serde::Serialize;
 
 use super::View;
 use super::agent_token::AgentTokenView;
+use super::plan::Plan;
 use super::table::{TableStyle, Text};
 use crate::bulk::Switch;
 
@@ -50,6 +51,8 @@ pub struct BulkReport {
     action: Switch,
     alias_like: String,
     dry_run: bool,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    plan: Option<Plan>,
     results: Vec<Entry>,
     summary: Summary,
 }
@@ -61,6 +64,7 @@ impl BulkReport {
             action,
             alias_like: alias_like.to_owned(),
             dry_run,
+            plan: None,
             results: Vec::new(),
             summary: Summary::default(),
         }
@@ -83,6 +87,16 @@ impl BulkReport {
             outcome,
             error,
         });
+    }
+
+    /// Records the plan the job ran by.
+    pub fn set_plan(&mut self, plan: Plan) {
+        self.plan = Some(plan);
+    }
+
+    /// How many tokens were switched.
+    pub fn changed(&self) -> usize {
+        self.summary.changed
     }
 
     /// How many tokens could not be switched (failed or skipped).

@@ -6,6 +6,7 @@ mod access_token;
 mod agent_token;
 mod bearer_token;
 mod bulk_report;
+mod plan;
 mod table;
 mod time;
 
@@ -13,6 +14,7 @@ pub use access_token::{AccessTokenDetails, AccessTokenList, AccessTokenView, Del
 pub use agent_token::{AgentTokenDetails, AgentTokenList, AgentTokenView, Reveal};
 pub use bearer_token::BearerTokenView;
 pub use bulk_report::{BulkReport, Outcome};
+pub use plan::{Plan, duration};
 pub use table::TableStyle;
 
 use std::io::Write;
