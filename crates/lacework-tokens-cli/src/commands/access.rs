@@ -3,7 +3,7 @@
 use lacework_tokens::Client;
 
 use super::Context;
-use super::resolve::resolve_access;
+use super::resolve::{ResolvedAccess, resolve_access};
 use crate::args::AccessCommand;
 use crate::error::CliError;
 use crate::render::{AccessTokenDetails, AccessTokenList, AccessTokenView, Deleted};
@@ -17,8 +17,12 @@ pub async fn run(client: &Client, command: AccessCommand, context: &Context) -> 
             output.print(&AccessTokenList(tokens.list().await?.iter().map(AccessTokenView::new).collect()))
         }
         AccessCommand::Show { id } => {
-            let id = resolve_access(client, &id).await?;
-            output.print(&AccessTokenDetails(AccessTokenView::new(&tokens.get(&id).await?)))
+            // Found by name, the token is already here: fetching it again would cost a request.
+            let token = match resolve_access(client, &id).await? {
+                ResolvedAccess::Token(token) => *token,
+                ResolvedAccess::Id(id) => tokens.get(&id).await?,
+            };
+            output.print(&AccessTokenDetails(AccessTokenView::new(&token)))
         }
         AccessCommand::Create(args) => {
             let mut create = tokens.create(args.name).scope(args.scope);
@@ -33,7 +37,7 @@ pub async fn run(client: &Client, command: AccessCommand, context: &Context) -> 
             Ok(())
         }
         AccessCommand::Update(args) => {
-            let mut patch = tokens.patch(resolve_access(client, &args.id).await?);
+            let mut patch = tokens.patch(resolve_access(client, &args.id).await?.id());
             if let Some(name) = args.name {
                 patch = patch.name(name);
             }
@@ -43,9 +47,9 @@ pub async fn run(client: &Client, command: AccessCommand, context: &Context) -> 
             output.print(&AccessTokenDetails(AccessTokenView::new(&patch.send().await?)))
         }
         AccessCommand::Delete { id } => {
-            let id = resolve_access(client, &id).await?;
-            tokens.delete(&id).await?;
-            output.print(&Deleted::new(&id))
+            let resolved = resolve_access(client, &id).await?;
+            tokens.delete(resolved.id()).await?;
+            output.print(&Deleted::new(resolved.id()))
         }
     }
 }

@@ -76,7 +76,11 @@ async fn switch(
     let output = &context.output;
     match (&target.token, &target.alias_like) {
         (Some(token), _) => {
-            let switched = switch.apply(client, resolve(client, &token).await?.id()).await?;
+            let switched = match resolve(client, token).await? {
+                // Found by a search, its state is known: an update that changes nothing is not sent.
+                Resolved::Token(token) if token.enabled == switch.enabled() => *token,
+                resolved => switch.apply(client, resolved.id()).await?,
+            };
             output.print(&details(&switched, Reveal::Hint))
         }
         (None, Some(pattern)) => {

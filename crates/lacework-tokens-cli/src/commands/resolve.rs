@@ -3,7 +3,7 @@
 //! must find exactly one token.
 
 use lacework_tokens::search::{Field, Filter};
-use lacework_tokens::{AgentToken, AgentTokenId, Client};
+use lacework_tokens::{AccessToken, AgentToken, AgentTokenId, Client};
 
 use crate::args::{AccessRef, TokenRef};
 use crate::error::CliError;
@@ -38,10 +38,28 @@ pub async fn resolve(client: &Client, token: &TokenRef) -> Result<Resolved, CliE
     the_one(search(client, filter).await?, &named)
 }
 
-/// Resolves an access token's `id` argument to its id.
-pub async fn resolve_access(client: &Client, id: &AccessRef) -> Result<String, CliError> {
+/// An access token named: its id only, or the whole token when the list found it by name.
+pub enum ResolvedAccess {
+    /// An id given as it is: nothing was fetched.
+    Id(String),
+    /// Found by its name in the list.
+    Token(Box<AccessToken>),
+}
+
+impl ResolvedAccess {
+    /// The token's id.
+    pub fn id(&self) -> &str {
+        match self {
+            ResolvedAccess::Id(id) => id,
+            ResolvedAccess::Token(token) => &token.id,
+        }
+    }
+}
+
+/// Resolves an access token's `id` argument.
+pub async fn resolve_access(client: &Client, id: &AccessRef) -> Result<ResolvedAccess, CliError> {
     let name = match id {
-        AccessRef::Id(id) => return Ok(id.clone()),
+        AccessRef::Id(id) => return Ok(ResolvedAccess::Id(id.clone())),
         AccessRef::Name(name) => name,
     };
     let mut found: Vec<_> = client
@@ -53,7 +71,7 @@ pub async fn resolve_access(client: &Client, id: &AccessRef) -> Result<String, C
         .collect();
     match found.len() {
         0 => Err(CliError::Failed(format!("no API access token has the name {name:?}"))),
-        1 => Ok(found.remove(0).id),
+        1 => Ok(ResolvedAccess::Token(Box::new(found.remove(0)))),
         n => {
             Err(CliError::Usage(format!("{n} API access tokens have the name {name:?}: name one by its id")))
         }
