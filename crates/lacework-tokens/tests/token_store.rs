@@ -108,6 +108,9 @@ async fn a_bearer_is_never_sent_to_another_api_or_sub_account_or_for_another_key
     assert_eq!(store.entries().unwrap().len(), 3);
 }
 
+/// Something done to a cache file.
+type Damage<'a> = Box<dyn Fn(&Path) + 'a>;
+
 #[tokio::test]
 async fn bad_cache_files_are_ignored_and_replaced() {
     let world = World::start().await;
@@ -117,7 +120,7 @@ async fn bad_cache_files_are_ignored_and_replaced() {
     let file = the_cache_file(&store);
     let good = std::fs::read_to_string(&file).unwrap();
 
-    let damage: [(&str, Box<dyn Fn(&Path)>); 5] = [
+    let damage: [(&str, Damage<'_>); 5] = [
         ("corrupt", Box::new(|p: &Path| std::fs::write(p, "{not json").unwrap())),
         ("truncated", Box::new(|p: &Path| std::fs::write(p, &good[..good.len() / 2]).unwrap())),
         (
