@@ -73,7 +73,7 @@ fn the_cache_can_be_shown_cleared_and_turned_off() {
         assert!(!shown.contains(&bearer), "the token is never shown");
     }
     let json = world.lwtokens(&["--json", "token-cache", "show"]).json();
-    assert_eq!(json["bearers"][0]["keyId"], world.sandbox.key_id());
+    assert_eq!(json["bearers"][0]["key_id"], world.sandbox.key_id());
 
     assert!(world.lwtokens(&["token-cache", "clear"]).ok().contains("removed 1 cached bearer token"));
     world.lwtokens(&["agent", "list"]).ok();

@@ -37,7 +37,6 @@ struct CacheListing {
 }
 
 #[derive(Serialize)]
-#[serde(rename_all = "camelCase")]
 struct CacheEntry {
     base_url: String,
     sub_account: Option<String>,
