@@ -28,6 +28,10 @@ use std::time::Duration;
 /// reached the server, since a second attempt could create a second token. A create is retried
 /// only when the connection could not be opened at all.
 ///
+/// With a [request budget](crate::budget), a 429 on what may be repeated is not counted as an
+/// attempt and not capped by `max_retry_after`: the budget waits for the window the server names
+/// (up to its own `max_wait`), then the request goes again.
+///
 /// Independently of this policy, a 401 makes the client exchange its API key for a fresh bearer
 /// once and repeat the request once: the server refused it before doing anything.
 #[derive(Clone, Debug, PartialEq, Eq)]

@@ -102,9 +102,11 @@ impl Transport {
                     }
                 }
                 // Paced: a 429 is the budget's business (it waits for the window the server
-                // names); nothing was done, so even a create may go again.
+                // names) rather than the retry policy's. A create is still not repeated: the
+                // budget has learned the window, so the caller's next call waits instead.
                 Ok(response)
                     if response.status() == StatusCode::TOO_MANY_REQUESTS
+                        && repeatable
                         && self.budget.is_some()
                         && paced_refusals < MAX_PACED_REFUSALS =>
                 {
