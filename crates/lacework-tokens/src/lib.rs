@@ -20,7 +20,7 @@ pub mod search;
 mod transport;
 
 pub use client::{
-    Client, ClientBuilder, DEFAULT_CONNECT_TIMEOUT, DEFAULT_REFRESH_MARGIN, DEFAULT_TIMEOUT,
+    Client, ClientBuilder, DEFAULT_CONNECT_TIMEOUT, DEFAULT_MAX_BODY_SIZE, DEFAULT_REFRESH_MARGIN, DEFAULT_TIMEOUT,
     DEFAULT_TOKEN_EXPIRY,
 };
 pub use error::Error;

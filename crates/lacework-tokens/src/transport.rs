@@ -1,7 +1,8 @@
 //! Sending one request: the headers every request carries, retries under the [`RetryPolicy`],
-//! one repeat with a fresh bearer after a 401, a tracing span per attempt, rate-limit
-//! bookkeeping, and error bodies that are not JSON turned into ones that are (so that their
-//! status survives the generated client's decoding).
+//! one repeat with a fresh bearer after a 401 (never for a create), a tracing span per attempt,
+//! rate-limit bookkeeping, a cap on every body read (enforced while reading), and error bodies
+//! that are not JSON turned into ones that are (so that their status survives the generated
+//! client's decoding).
 
 use std::time::Instant;
 
@@ -11,7 +12,7 @@ use tracing::Instrument;
 
 use crate::auth::Auth;
 use crate::call::with_context;
-use crate::error::scrub;
+use crate::error::{Error, scrub};
 use crate::rate_limit::{LastRateLimit, requested_wait};
 use crate::retry::{RetryPolicy, creates_something, is_retryable_status};
 
@@ -23,10 +24,25 @@ pub(crate) struct Transport {
     /// `User-Agent` and `Account-Name`, validated when the client was built.
     pub headers: HeaderMap,
     pub last_rate_limit: LastRateLimit,
+    /// The largest body of a success answer read (see `ClientBuilder::max_body_size`).
+    pub max_body: usize,
 }
 
-/// The largest error body read to build an error message; the rest is not needed.
-const MAX_ERROR_BODY: usize = 64 * 1024;
+/// The largest body of an error answer read: enough for any error message.
+pub(crate) const MAX_ERROR_BODY: usize = 64 * 1024;
+
+/// The longest URL sent: the limit of the HTTP layer (`http::Uri`) below reqwest. A longer one
+/// (an id of 60 KB, say) is refused as the caller's input rather than failing as a transport
+/// error, so that one such id does not look like a network failure.
+pub(crate) const MAX_URL_LENGTH: usize = u16::MAX as usize - 1;
+
+/// How an attempt failed.
+enum Failure {
+    /// No answer, or an answer that broke off.
+    Transport(reqwest::Error),
+    /// An answer whose body is over its cap: final, never retried.
+    Refused(Error),
+}
 
 impl Transport {
     /// Sends `request` for `operation` (progenitor's snake-case operationId), retrying what is
@@ -40,19 +56,52 @@ impl Transport {
         for (name, value) in &self.headers {
             request.headers_mut().insert(name, value.clone());
         }
+        if request.url().as_str().len() > MAX_URL_LENGTH {
+            let error = Error::invalid(
+                "request path",
+                format!(
+                    "the URL would be {} bytes long, over the {MAX_URL_LENGTH} an HTTP request can carry \
+                     (is an id too long?)",
+                    request.url().as_str().len()
+                ),
+            );
+            return Err(refuse(error).await);
+        }
         let repeatable = !creates_something(operation);
         let mut attempt = 0;
         let mut reauthenticated = false;
         loop {
             attempt += 1;
             let spare = request.try_clone();
-            let result = self.attempt(request, operation, attempt).await;
+            let result = match self.attempt(request, operation, attempt).await {
+                Ok(response) => Ok(response),
+                Err(Failure::Transport(e)) => Err(e),
+                Err(Failure::Refused(error)) => return Err(refuse(error).await),
+            };
             let Some(next) = spare else { return self.finish(result).await };
             let wait = match &result {
                 Ok(response) if response.status() == StatusCode::UNAUTHORIZED && !reauthenticated => {
                     let Some(auth) = auth else { return self.finish(result).await };
                     let rejected = next.headers().get(header::AUTHORIZATION).cloned();
-                    match auth.refresh_after_rejection(rejected.as_ref()).await {
+                    let refreshed = auth.refresh_after_rejection(rejected.as_ref()).await;
+                    if !repeatable {
+                        // A create is not repeated after a 401 (see `RetryPolicy`): a gateway may
+                        // have passed it on before refusing. The fresh bearer serves the next call.
+                        let error = match refreshed {
+                            Err(e) => e,
+                            // The caller's own bearer: nothing fresh to offer.
+                            Ok(None) => return self.finish(result).await,
+                            Ok(Some(_)) => Error::Unauthorized {
+                                message: "the bearer token was refused when creating; the create was \
+                                          not repeated, in case it reached the API. A fresh bearer is \
+                                          ready: list the tokens to check, then create again"
+                                    .to_owned(),
+                            },
+                        };
+                        with_context(|ctx| ctx.error = Some(error));
+                        return self.finish(result).await;
+                    }
+                    match refreshed {
                         Ok(Some(bearer)) => {
                             reauthenticated = true;
                             request = next;
@@ -70,6 +119,9 @@ impl Transport {
                     match requested_wait(response.headers()) {
                         Some(wait) if wait > self.retry.max_retry_after => return self.finish(result).await,
                         Some(wait) => wait,
+                        None if retry_after_too_long_to_read(response.headers()) => {
+                            return self.finish(result).await;
+                        }
                         None => self.retry.backoff(attempt),
                     }
                 }
@@ -99,7 +151,7 @@ impl Transport {
         request: Request,
         operation: &'static str,
         attempt: u32,
-    ) -> reqwest::Result<Response> {
+    ) -> Result<Response, Failure> {
         let span = tracing::info_span!(
             "lacework.request",
             operation = spec_operation_id(operation),
@@ -108,11 +160,12 @@ impl Transport {
             status = tracing::field::Empty,
             duration_ms = tracing::field::Empty,
         );
+        crate::call::remember_secrets(request.headers());
         async move {
             // Timing is for the span alone: skip the clock when nobody listens.
             let span = tracing::Span::current();
             let started = (!span.is_disabled()).then(Instant::now);
-            let result = buffered(self.http.execute(request).await).await;
+            let result = self.buffered(self.http.execute(request).await, operation).await;
             if let Some(started) = started {
                 span.record("duration_ms", started.elapsed().as_secs_f64() * 1000.0);
             }
@@ -123,7 +176,8 @@ impl Transport {
                     with_context(|ctx| ctx.status = Some(response.status()));
                     tracing::debug!("answered");
                 }
-                Err(e) => tracing::debug!(error = failure_kind(e), "failed"),
+                Err(Failure::Transport(e)) => tracing::debug!(error = failure_kind(e), "failed"),
+                Err(Failure::Refused(_)) => tracing::debug!(error = "body over its cap", "refused"),
             }
             result
         }
@@ -140,7 +194,8 @@ impl Transport {
         }
         let status = response.status();
         let headers = response.headers().clone();
-        let body = read_capped(response, MAX_ERROR_BODY).await;
+        // Already read, and capped at MAX_ERROR_BODY, by `buffered`.
+        let body = response.bytes().await.map(Vec::from).unwrap_or_default();
         let media = headers.get(header::CONTENT_TYPE).and_then(|v| v.to_str().ok());
         let body = error_body_as_json(status, media, body);
         let mut rebuilt = http::Response::new(body);
@@ -174,20 +229,79 @@ pub(crate) fn error_body_as_json(status: StatusCode, content_type: Option<&str>,
     serde_json::to_vec(&serde_json::json!({ "message": message })).unwrap_or_default()
 }
 
-/// The response with its whole body read, so that a body that breaks off is a failure of this
-/// attempt (and a read can be tried again) rather than of the decoding that follows. Status,
-/// version and headers move across as they are; the URL is carried over (reqwest would
-/// otherwise parse a dummy one).
-async fn buffered(result: reqwest::Result<Response>) -> reqwest::Result<Response> {
-    let mut response = result?;
-    let (status, version, url) = (response.status(), response.version(), response.url().clone());
-    let headers = std::mem::take(response.headers_mut());
-    let bytes = response.bytes().await?;
-    let mut rebuilt = http::Response::builder().status(status).version(version).url(url);
-    if let Some(slot) = rebuilt.headers_mut() {
-        *slot = headers;
+impl Transport {
+    /// The response with its whole body read, so that a body that breaks off is a failure of
+    /// this attempt (and a read can be tried again) rather than of the decoding that follows.
+    /// The body is capped while it is read ([`Transport::max_body`] for success answers,
+    /// [`MAX_ERROR_BODY`] for errors): a server that sends without end costs no more memory
+    /// than the cap. Status, version and headers move across as they are; the URL is carried
+    /// over (reqwest would otherwise parse a dummy one).
+    async fn buffered(
+        &self,
+        result: reqwest::Result<Response>,
+        operation: &'static str,
+    ) -> Result<Response, Failure> {
+        let mut response = result.map_err(Failure::Transport)?;
+        let (status, version, url) = (response.status(), response.version(), response.url().clone());
+        let error_answer = status.is_client_error() || status.is_server_error();
+        let limit = if error_answer { MAX_ERROR_BODY } else { self.max_body };
+        let too_large = || {
+            let operation = spec_operation_id(operation);
+            Failure::Refused(Error::TooLarge { operation, status, limit, error_answer })
+        };
+        let headers = std::mem::take(response.headers_mut());
+        let bytes = match response.content_length() {
+            Some(length) if length > limit as u64 => return Err(too_large()),
+            // The length is known and within the cap, and the HTTP layer reads no more than it
+            // announces: reqwest's own read (no copy for a single-chunk body) is bounded.
+            Some(_) => response.bytes().await.map_err(Failure::Transport)?,
+            None => {
+                let mut body = Vec::new();
+                while let Some(chunk) = response.chunk().await.map_err(Failure::Transport)? {
+                    if body.len() + chunk.len() > limit {
+                        return Err(too_large());
+                    }
+                    body.extend_from_slice(&chunk);
+                }
+                body.into()
+            }
+        };
+        // The key exchange is specified as 201 Created; a 200 with the same body is as good
+        // (the exchange creates nothing the caller could duplicate), so it is taken as such.
+        let status = if operation == "create_api_token" && status == StatusCode::OK {
+            StatusCode::CREATED
+        } else {
+            status
+        };
+        let mut rebuilt = http::Response::builder().status(status).version(version).url(url);
+        if let Some(slot) = rebuilt.headers_mut() {
+            *slot = headers;
+        }
+        Ok(Response::from(rebuilt.body(bytes).expect("status and version come from a valid response")))
     }
-    Ok(Response::from(rebuilt.body(bytes).expect("status and version come from a valid response")))
+}
+
+/// Leaves `error` in the running call's context for it to report, and returns a stand-in
+/// transport error for the generated client (which can only be handed a `reqwest::Error`).
+async fn refuse(error: Error) -> reqwest::Error {
+    let message = error.to_string();
+    with_context(|ctx| ctx.error = Some(error));
+    let failing = futures_util::stream::once(async move { Err::<Vec<u8>, _>(std::io::Error::other(message)) });
+    let response = Response::from(http::Response::new(reqwest::Body::wrap_stream(failing)));
+    match response.bytes().await {
+        Err(e) => e,
+        Ok(_) => unreachable!("a body whose only chunk is an error fails to read"),
+    }
+}
+
+/// Whether `Retry-After` holds a number of seconds too large to read: a wait longer than any
+/// policy allows, so the answer is final rather than retried at once.
+fn retry_after_too_long_to_read(headers: &HeaderMap) -> bool {
+    headers
+        .get(header::RETRY_AFTER)
+        .and_then(|v| v.to_str().ok())
+        .map(str::trim)
+        .is_some_and(|v| !v.is_empty() && v.bytes().all(|b| b.is_ascii_digit()) && v.parse::<u64>().is_err())
 }
 
 /// Whether a request that failed without an answer may be sent again. A connection that never
@@ -195,18 +309,6 @@ async fn buffered(result: reqwest::Result<Response>) -> reqwest::Result<Response
 /// an answer that broke off) may have reached the server, so only what is safe to repeat is.
 fn retryable_failure(e: &reqwest::Error, repeatable: bool) -> bool {
     e.is_connect() || (repeatable && (e.is_timeout() || e.is_request() || e.is_body() || e.is_decode()))
-}
-
-/// Reads at most `limit` bytes of a body; a body that breaks off yields what arrived.
-async fn read_capped(mut response: Response, limit: usize) -> Vec<u8> {
-    let mut body = Vec::new();
-    while body.len() < limit {
-        match response.chunk().await {
-            Ok(Some(chunk)) => body.extend_from_slice(&chunk[..chunk.len().min(limit - body.len())]),
-            _ => break,
-        }
-    }
-    body
 }
 
 /// The spec's operationId for progenitor's snake-case name, for spans and errors.
