@@ -206,9 +206,9 @@ impl FromStr for FaultRule {
                 Fault::HugeBody(bytes.parse().map_err(|_| bad("huge takes a size in bytes"))?)
             }
             Some(("endless", code)) => Fault::EndlessBody(Some(status(code)?)),
-            Some(("slow", ms)) => {
-                Fault::SlowBody(Duration::from_millis(ms.parse().map_err(|_| bad("slow is in milliseconds"))?))
-            }
+            Some(("slow", ms)) => Fault::SlowBody(Duration::from_millis(
+                ms.parse().map_err(|_| bad("slow is in milliseconds"))?,
+            )),
             Some(("next-page", "self")) => Fault::NextPageSelf,
             Some(("next-page", "fresh")) => Fault::NextPageFresh,
             Some(_) => return Err(bad("unknown kind")),

@@ -168,12 +168,10 @@ fn injected(fault: &Fault) -> Response {
                 format!("<html><head><title>{title}</title></head><body><h1>{title}</h1></body></html>\n");
             (status(code), [(header::CONTENT_TYPE, "text/html")], page).into_response()
         }
-        Fault::EndlessBody(Some(code)) => (
-            status(code),
-            [(header::CONTENT_TYPE, "application/json")],
-            Body::from_stream(endless(None)),
-        )
-            .into_response(),
+        Fault::EndlessBody(Some(code)) => {
+            (status(code), [(header::CONTENT_TYPE, "application/json")], Body::from_stream(endless(None)))
+                .into_response()
+        }
         _ => {
             let mut response = StatusCode::INTERNAL_SERVER_ERROR.into_response();
             response.extensions_mut().insert(DropConnection);
@@ -229,7 +227,9 @@ async fn mangle(response: Response, fault: Option<&Fault>, requested: &str) -> R
 
 /// A body that never ends: the start of an agent-token list, then 1 KB of tokens per chunk,
 /// forever (a pause before each chunk when given).
-fn endless(pause: Option<std::time::Duration>) -> impl futures_util::Stream<Item = Result<Bytes, std::io::Error>> {
+fn endless(
+    pause: Option<std::time::Duration>,
+) -> impl futures_util::Stream<Item = Result<Bytes, std::io::Error>> {
     let item = r#"{"accessToken":"0000000000000000","tokenAlias":"endless","tokenEnabled":"1"},"#;
     let chunk = Bytes::from(item.repeat(1024 / item.len() + 1));
     let start = futures_util::stream::once(async { Ok(Bytes::from_static(b"{\"data\":[")) });

@@ -53,7 +53,10 @@ impl std::fmt::Debug for Auth {
 /// A bearer as an `Authorization` header value, marked sensitive so HTTP layers do not print it.
 fn bearer_header(token: &str) -> Result<HeaderValue, Error> {
     let refused = || {
-        Error::invalid("bearer token", "must be visible ASCII (no control characters, TAB or non-ASCII characters)")
+        Error::invalid(
+            "bearer token",
+            "must be visible ASCII (no control characters, TAB or non-ASCII characters)",
+        )
     };
     if !crate::client::is_header_safe(token) {
         return Err(refused());

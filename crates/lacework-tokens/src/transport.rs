@@ -286,7 +286,8 @@ impl Transport {
 async fn refuse(error: Error) -> reqwest::Error {
     let message = error.to_string();
     with_context(|ctx| ctx.error = Some(error));
-    let failing = futures_util::stream::once(async move { Err::<Vec<u8>, _>(std::io::Error::other(message)) });
+    let failing =
+        futures_util::stream::once(async move { Err::<Vec<u8>, _>(std::io::Error::other(message)) });
     let response = Response::from(http::Response::new(reqwest::Body::wrap_stream(failing)));
     match response.bytes().await {
         Err(e) => e,

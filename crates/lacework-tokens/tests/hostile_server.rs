@@ -2,9 +2,9 @@
 //! hostile faults, or a scripted server that echoes what it is sent) can make the client do.
 //! Each test asserts the bound that holds, the error that says so, and that no secret is in it.
 
-mod support;
 #[path = "support/hostile_server.rs"]
 mod hostile_server;
+mod support;
 
 use std::time::Duration;
 
@@ -52,7 +52,15 @@ async fn an_endless_answer_is_cut_at_the_cap_and_not_asked_again() {
     let error = client(&sandbox).build().unwrap().agent_tokens().list().await.unwrap_err();
     let text = printed(&error);
     assert!(
-        matches!(error, Error::TooLarge { operation: "listAgentAccessTokens", limit: DEFAULT_MAX_BODY_SIZE, error_answer: false, .. }),
+        matches!(
+            error,
+            Error::TooLarge {
+                operation: "listAgentAccessTokens",
+                limit: DEFAULT_MAX_BODY_SIZE,
+                error_answer: false,
+                ..
+            }
+        ),
         "{error:?}"
     );
     assert!(text.contains(&DEFAULT_MAX_BODY_SIZE.to_string()) && text.contains("max_body_size"), "{text}");
@@ -184,12 +192,19 @@ async fn an_echoed_bearer_is_redacted_exactly() {
 #[tokio::test]
 async fn tab_and_non_ascii_are_refused_in_the_secret_and_the_bearer() {
     for bad in ["with\ttab-secret", "non-ascii-sécret", "with\rcr-secret"] {
-        let refused = Client::builder().base_url("http://127.0.0.1:9").api_key("KEY", bad).build().unwrap_err();
+        let refused =
+            Client::builder().base_url("http://127.0.0.1:9").api_key("KEY", bad).build().unwrap_err();
         let text = refused.to_string();
-        assert!(matches!(&refused, Error::InvalidInput { field, .. } if field == "api_secret"), "{refused:?}");
+        assert!(
+            matches!(&refused, Error::InvalidInput { field, .. } if field == "api_secret"),
+            "{refused:?}"
+        );
         assert!(!text.contains(bad) && text.contains("visible ASCII"), "{text}");
         let refused = Client::builder().base_url("http://127.0.0.1:9").bearer_token(bad).build().unwrap_err();
-        assert!(matches!(&refused, Error::InvalidInput { field, .. } if field == "bearer token"), "{refused:?}");
+        assert!(
+            matches!(&refused, Error::InvalidInput { field, .. } if field == "bearer token"),
+            "{refused:?}"
+        );
         assert!(!refused.to_string().contains(bad));
     }
 }
@@ -216,7 +231,11 @@ async fn an_exchange_answering_200_instead_of_201_is_accepted() {
         } else {
             r#"{"data":[]}"#
         };
-        Answer { status: 200, headers: "content-type: application/json\r\n".to_owned(), body: body.to_owned() }
+        Answer {
+            status: 200,
+            headers: "content-type: application/json\r\n".to_owned(),
+            body: body.to_owned(),
+        }
     });
     let client = Client::builder().base_url(&server.base_url).api_key("KEY", SECRET).build().unwrap();
     assert!(client.agent_tokens().list().await.unwrap().is_empty());
@@ -282,8 +301,11 @@ fn a_config_file_others_can_read_or_write_is_used_with_a_warning() {
     let home = std::env::temp_dir().join(format!("lwtokens-hostile-{}", std::process::id()));
     std::fs::create_dir_all(&home).unwrap();
     let file = home.join(".lacework.toml");
-    std::fs::write(&file, format!("[default]\naccount = \"acme\"\napi_key = \"KEY\"\napi_secret = \"{SECRET}\"\n"))
-        .unwrap();
+    std::fs::write(
+        &file,
+        format!("[default]\naccount = \"acme\"\napi_key = \"KEY\"\napi_secret = \"{SECRET}\"\n"),
+    )
+    .unwrap();
     let no_env = |_: &str| None;
     let mut warnings = Vec::new();
     for mode in [0o600, 0o644, 0o620] {
@@ -295,7 +317,15 @@ fn a_config_file_others_can_read_or_write_is_used_with_a_warning() {
     }
     std::fs::remove_dir_all(&home).unwrap();
     assert_eq!(warnings[0], "", "a private file: no warning");
-    assert!(warnings[1].contains("WARN") && warnings[1].contains("readable by other users"), "{}", warnings[1]);
-    assert!(warnings[2].contains("writable by other users") && warnings[2].contains("chmod 600"), "{}", warnings[2]);
+    assert!(
+        warnings[1].contains("WARN") && warnings[1].contains("readable by other users"),
+        "{}",
+        warnings[1]
+    );
+    assert!(
+        warnings[2].contains("writable by other users") && warnings[2].contains("chmod 600"),
+        "{}",
+        warnings[2]
+    );
     assert!(warnings.iter().all(|w| !w.contains(SECRET)));
 }

@@ -81,7 +81,9 @@ fn read_request(socket: &mut TcpStream) -> Option<String> {
     let head = String::from_utf8_lossy(&buffer[..head_end]).into_owned();
     let length = head
         .lines()
-        .find_map(|line| line.to_ascii_lowercase().strip_prefix("content-length:").map(|v| v.trim().to_owned()))
+        .find_map(|line| {
+            line.to_ascii_lowercase().strip_prefix("content-length:").map(|v| v.trim().to_owned())
+        })
         .and_then(|v| v.parse::<usize>().ok())
         .unwrap_or(0);
     while buffer.len() < head_end + length {
