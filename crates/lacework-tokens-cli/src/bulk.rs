@@ -71,7 +71,7 @@ pub async fn run(
     let mut stopped = false;
     for token in &tokens {
         let view = AgentTokenView::new(token, Reveal::Hint);
-        bar.set_message(token.alias.clone());
+        bar.set_message(crate::terminal::escape(&token.alias).into_owned());
         if token.enabled == switch.enabled() {
             report.record(&view, Outcome::Unchanged, None);
         } else if dry_run {
