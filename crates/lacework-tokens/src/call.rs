@@ -29,8 +29,8 @@ pub(crate) struct CallContext {
     /// Whether an earlier attempt may have taken effect (it timed out, or its answer broke off)
     /// before the one whose outcome the call returns.
     pub maybe_applied: bool,
-    /// The sensitive header values the call's requests carried (`X-LW-UAKS`, `Authorization`):
-    /// what a hostile server could echo back.
+    /// The sensitive header values the call's requests carried (`X-LW-UAKS`, `Authorization`)
+    /// and the client's configured secret: what a hostile server could echo back.
     pub secrets: Vec<HeaderValue>,
 }
 
@@ -47,11 +47,16 @@ pub(crate) fn with_context(f: impl FnOnce(&mut CallContext)) {
 /// Remembers the sensitive header values of a request about to be sent (see
 /// [`CallContext::secrets`]).
 pub(crate) fn remember_secrets(headers: &HeaderMap) {
+    for value in headers.values().filter(|v| v.is_sensitive()) {
+        remember_secret(value);
+    }
+}
+
+/// Remembers one secret for the running call's errors to be cleared of.
+pub(crate) fn remember_secret(value: &HeaderValue) {
     with_context(|ctx| {
-        for value in headers.values().filter(|v| v.is_sensitive()) {
-            if !ctx.secrets.contains(value) {
-                ctx.secrets.push(value.clone());
-            }
+        if !ctx.secrets.contains(value) {
+            ctx.secrets.push(value.clone());
         }
     });
 }

@@ -357,6 +357,7 @@ impl ClientBuilder {
             headers,
             last_rate_limit: LastRateLimit::default(),
             max_body: self.max_body_size.unwrap_or(DEFAULT_MAX_BODY_SIZE),
+            configured_secret: configured_secret(&credentials),
         });
         let exchange_hooks = match &credentials {
             Credentials::ApiKey { secret, .. } => {
@@ -381,6 +382,19 @@ impl ClientBuilder {
         let api = lacework_tokens_api::Client::new_with_client(&base_url, http, api_hooks);
         Ok(Client { inner: Arc::new(Inner { api, transport, auth, base_url }) })
     }
+}
+
+/// The configured secret (the API key's, or the caller's bearer) as a sensitive header value,
+/// for exact redaction (see `Transport::configured_secret`); `None` if it cannot be one (the
+/// build then fails with an error naming it).
+fn configured_secret(credentials: &Credentials) -> Option<HeaderValue> {
+    let secret = match credentials {
+        Credentials::ApiKey { secret, .. } => secret,
+        Credentials::Bearer(token) => token,
+    };
+    let mut value = HeaderValue::from_str(secrecy::ExposeSecret::expose_secret(secret)).ok()?;
+    value.set_sensitive(true);
+    Some(value)
 }
 
 /// Where a setting came from, for an error message, with a fallback name.

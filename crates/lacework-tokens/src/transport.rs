@@ -26,6 +26,9 @@ pub(crate) struct Transport {
     pub last_rate_limit: LastRateLimit,
     /// The largest body of a success answer read (see `ClientBuilder::max_body_size`).
     pub max_body: usize,
+    /// The API key's secret or the caller's bearer: redacted exactly from every call's errors,
+    /// including calls that do not send it (a server may echo what it saw earlier).
+    pub configured_secret: Option<HeaderValue>,
 }
 
 /// The largest body of an error answer read: enough for any error message.
@@ -55,6 +58,9 @@ impl Transport {
     ) -> reqwest::Result<Response> {
         for (name, value) in &self.headers {
             request.headers_mut().insert(name, value.clone());
+        }
+        if let Some(secret) = &self.configured_secret {
+            crate::call::remember_secret(secret);
         }
         if request.url().as_str().len() > MAX_URL_LENGTH {
             let error = Error::invalid(

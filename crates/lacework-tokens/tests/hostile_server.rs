@@ -178,12 +178,32 @@ async fn an_echoed_secret_is_redacted_exactly() {
 }
 
 #[tokio::test]
+async fn a_secret_echoed_in_a_later_call_is_redacted_too() {
+    // The server keeps the secret from the exchange and shows it in a list's error.
+    let server = HostileServer::start(|head| {
+        let (status, body) = if head.starts_with("POST /api/v2/access/tokens ") {
+            (201, r#"{"token":"_0123456789abcdef","expiresAt":"2099-01-01T00:00:00Z"}"#.to_owned())
+        } else {
+            (400, serde_json::json!({ "message": format!("your secret was {SECRET}") }).to_string())
+        };
+        Answer { status, headers: "content-type: application/json\r\n".to_owned(), body }
+    });
+    let client = Client::builder().base_url(&server.base_url).api_key("KEY", SECRET).build().unwrap();
+    let error = client.agent_tokens().list().await.unwrap_err();
+    let text = printed(&error);
+    assert!(text.contains("your secret was [redacted]"), "{text}");
+}
+
+#[tokio::test]
 async fn an_echoed_bearer_is_redacted_exactly() {
     for server in [HostileServer::echoing_json(400), HostileServer::echoing_text(500)] {
         let client = Client::builder().base_url(&server.base_url).bearer_token(BEARER).build().unwrap();
         let error = client.agent_tokens().get("abc").await.unwrap_err();
         let text = printed(&error);
-        assert!(text.to_ascii_lowercase().contains("authorization: [redacted]"), "the echo arrived: {text}");
+        assert!(
+            text.to_ascii_lowercase().contains("authorization: bearer [redacted]"),
+            "the echo arrived: {text}"
+        );
     }
 }
 
