@@ -157,6 +157,18 @@ async fn translate<T: DeserializeOwned>(
         E::UnexpectedResponse(response) => {
             let (status, headers) = (response.status(), response.headers().clone());
             let body = response.bytes().await.unwrap_or_default();
+            if status.is_success() {
+                // Not an error status: saying "the API answered 200 OK" as an error would puzzle.
+                return Error::Decode {
+                    operation,
+                    status: Some(status),
+                    path: ".".to_owned(),
+                    message: format!(
+                        "the API answered {status}, a success status the spec does not list here"
+                    ),
+                    body: scrub(&String::from_utf8_lossy(&body)),
+                };
+            }
             from_body(status, &headers, &body, credentials)
         }
         E::InvalidResponsePayload(bytes, _) => match decode::<T>(operation, status, &bytes) {

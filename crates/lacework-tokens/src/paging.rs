@@ -93,6 +93,12 @@ impl Walk {
             message,
             body: scrub(&url),
         };
+        if url.len() > crate::transport::MAX_URL_LENGTH {
+            return Err(stop(format!(
+                "the server sent a next page URL of {} bytes, longer than an HTTP request can carry; stopped",
+                url.len()
+            )));
+        }
         if self.seen.contains(&url) {
             return Err(stop(format!(
                 "the server sent a next page already fetched, after {} pages: its paging loops; stopped",

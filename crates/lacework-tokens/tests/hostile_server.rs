@@ -263,6 +263,20 @@ async fn an_exchange_answering_200_instead_of_201_is_accepted() {
 }
 
 #[tokio::test]
+async fn another_success_status_than_the_spec_lists_is_a_decode_error_not_an_api_error() {
+    let server = HostileServer::start(|_| Answer {
+        status: 202,
+        headers: "content-type: application/json\r\n".to_owned(),
+        body: r#"{"data":[]}"#.to_owned(),
+    });
+    let client = Client::builder().base_url(&server.base_url).bearer_token(BEARER).build().unwrap();
+    let error = client.agent_tokens().list().await.unwrap_err();
+    let text = printed(&error);
+    assert!(matches!(error, Error::Decode { .. }), "{error:?}");
+    assert!(text.contains("202 Accepted, a success status the spec does not list"), "{text}");
+}
+
+#[tokio::test]
 async fn an_id_too_long_for_a_url_is_the_callers_error_sent_nowhere() {
     let sandbox = sandbox().await;
     let client = client(&sandbox).build().unwrap();
