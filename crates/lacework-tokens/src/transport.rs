@@ -49,7 +49,8 @@ enum Failure {
 
 impl Transport {
     /// Sends `request` for `operation` (progenitor's snake-case operationId), retrying what is
-    /// safe to retry. With `auth`, a 401 is answered by one fresh bearer and one repeat.
+    /// safe to retry. With `auth`, a 401 is answered by one fresh bearer and one repeat (for a
+    /// create, by the fresh bearer only: see `RetryPolicy`).
     pub async fn send(
         &self,
         mut request: Request,
