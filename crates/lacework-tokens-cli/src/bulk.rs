@@ -119,7 +119,7 @@ pub async fn run(
     let mut stop: Option<Error> = None;
     for token in &tokens {
         let view = AgentTokenView::new(token, Reveal::Hint);
-        bar.set_message(token.alias.clone());
+        bar.set_message(crate::terminal::escape(&token.alias).into_owned());
         if token.enabled == switch.enabled() {
             report.record(&view, Outcome::Unchanged, None);
         } else if target.dry_run {

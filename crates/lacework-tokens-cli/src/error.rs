@@ -50,8 +50,8 @@ impl fmt::Display for CliError {
             }
             CliError::Client(error) => error.to_string(),
         };
-        // One line, whatever a server message held.
-        f.write_str(&one_line(&text))
+        // One line, whatever a server message held, and nothing a terminal would act on.
+        f.write_str(&crate::terminal::escape(&one_line(&text)))
     }
 }
 
@@ -124,5 +124,11 @@ mod tests {
     #[test]
     fn messages_are_one_line() {
         assert_eq!(CliError::Failed("a\n\n  b\r\nc".into()).to_string(), "a b c");
+    }
+
+    #[test]
+    fn messages_are_escaped() {
+        let message = CliError::Failed("no agent token has the alias x\u{1b}]0;t\u{7}\ry".into());
+        assert_eq!(message.to_string(), "no agent token has the alias x\\u{1b}]0;t\\u{7}\\ry");
     }
 }

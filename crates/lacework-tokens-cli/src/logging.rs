@@ -4,7 +4,12 @@
 //! bytes) is not theirs to vouch for, while the facade's spans and events are written to carry
 //! no secret.
 
+use std::fmt::Write as _;
+
 use tracing_subscriber::EnvFilter;
+use tracing_subscriber::field::MakeExt;
+use tracing_subscriber::fmt::FormatFields;
+use tracing_subscriber::fmt::format::{Writer, debug_fn};
 
 /// What each `-v` count shows. Targets are prefixes: `lacework_tokens` also covers the api and
 /// sandbox crates.
@@ -16,11 +21,28 @@ fn directives(verbosity: u8) -> &'static str {
     }
 }
 
-/// Installs the subscriber; `color` only when stderr is a terminal that wants it.
+/// Installs the subscriber; `color` only when stderr is a terminal that wants it. Every field
+/// (and the message) goes through [`crate::terminal::escape`]: an alias or a server message in
+/// a log line must not act on the terminal either.
 pub fn init(verbosity: u8, color: bool) {
     tracing_subscriber::fmt()
         .with_env_filter(EnvFilter::new(directives(verbosity)))
         .with_writer(std::io::stderr)
         .with_ansi(color)
+        .fmt_fields(escaped_fields())
         .init();
+}
+
+/// Formats fields as the default formatter does (`name=value`, the message bare, separated by
+/// spaces), each escaped.
+fn escaped_fields() -> impl for<'w> FormatFields<'w> + Send + Sync + 'static {
+    debug_fn(|writer: &mut Writer<'_>, field: &tracing::field::Field, value: &dyn std::fmt::Debug| {
+        let mut text = String::new();
+        let _ = write!(text, "{value:?}");
+        match field.name() {
+            "message" => write!(writer, "{}", crate::terminal::escape(&text)),
+            name => write!(writer, "{name}={}", crate::terminal::escape(&text)),
+        }
+    })
+    .delimited(" ")
 }

@@ -16,6 +16,16 @@ fn transcript(runs: &[(&[&str], String)]) -> String {
     runs.iter().map(|(args, stderr)| format!("$ lwtokens {}\n{stderr}\n", line(args))).collect()
 }
 
+/// Writes a config file readable by its owner only, as it should be (others would get a warning).
+fn write_private(path: &std::path::Path, text: &str) {
+    std::fs::write(path, text).unwrap();
+    #[cfg(unix)]
+    {
+        use std::os::unix::fs::PermissionsExt;
+        std::fs::set_permissions(path, std::fs::Permissions::from_mode(0o600)).unwrap();
+    }
+}
+
 #[test]
 fn bad_flags_exit_2_with_one_line() {
     let home = TempDir::new().unwrap();
@@ -92,9 +102,9 @@ fn bad_configuration_exits_2_naming_the_setting() {
             run(&[], &["--account", "acme", "--api-token", "T", "api-token"]),
         ),
     ];
-    std::fs::write(home.path().join(".lacework.toml"), "[default]\naccount = \"acme\"\n\n[prod\n").unwrap();
+    write_private(&home.path().join(".lacework.toml"), "[default]\naccount = \"acme\"\n\n[prod\n");
     runs.push(("agent list (a broken ~/.lacework.toml)".to_owned(), run(&[], list)));
-    std::fs::write(home.path().join(".lacework.toml"), "[default]\naccount = \"acme\"\n").unwrap();
+    write_private(&home.path().join(".lacework.toml"), "[default]\naccount = \"acme\"\n");
     runs.push((
         "LW_PROFILE=prod agent list".to_owned(),
         run(&[key[0], key[1], ("LW_PROFILE", "prod")], list),

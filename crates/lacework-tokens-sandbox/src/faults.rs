@@ -6,6 +6,11 @@ use std::fmt;
 use std::str::FromStr;
 use std::time::Duration;
 
+/// What a hostile account member would put in a token's alias or description to rewrite an
+/// admin's terminal: set the window title (ESC ] ... BEL), return to the line's start (CR) and
+/// erase it (ESC [ 2K).
+pub const CONTROL_SEQUENCE: &str = "\u{1b}]0;owned\u{7}\r\u{1b}[2K";
+
 /// A failure to inflict on one request.
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub enum Fault {
@@ -31,6 +36,22 @@ pub enum Fault {
     EmptyBody,
     /// Process the request, then answer with a valid JSON body padded to this many bytes.
     HugeBody(usize),
+    /// A body that never ends, sent as fast as the client reads it: the start of a JSON list
+    /// of tokens, then more tokens forever. With a status, the request is not processed and the
+    /// answer has that status; without, it is processed and keeps its status.
+    EndlessBody(Option<u16>),
+    /// Process the request, then answer its status with a body that never ends, one kilobyte
+    /// every this long (a trickle).
+    SlowBody(Duration),
+    /// Process the request, then point the answer's `paging.urls.nextPage` at the very URL that
+    /// was requested (a paged call that never ends unless the client notices).
+    NextPageSelf,
+    /// Process the request, then point the answer's `paging.urls.nextPage` at the requested
+    /// path with a fresh query each time (pages that never repeat and never end).
+    NextPageFresh,
+    /// Process the request, then append terminal control sequences (ESC, BEL, CR) to every
+    /// alias, name, description and bearer (`token`) string of the answer.
+    ControlCharacters,
 }
 
 impl Fault {
@@ -43,6 +64,11 @@ impl Fault {
                 | Fault::MalformedBody
                 | Fault::EmptyBody
                 | Fault::HugeBody(_)
+                | Fault::EndlessBody(None)
+                | Fault::SlowBody(_)
+                | Fault::NextPageSelf
+                | Fault::NextPageFresh
+                | Fault::ControlCharacters
         )
     }
 }
@@ -127,10 +153,13 @@ impl std::error::Error for FaultSpecError {}
 
 /// The `--fault` syntax: `KIND[*N][@operationId]`, where KIND is a status (`429`, `500`, `502`,
 /// `503`, ...; 429 and 503 send `Retry-After: 1`), `delay=MS`, `drop`, `truncate`, `malformed`,
-/// `html=STATUS`, `empty` or `huge=BYTES`. `503*2@getAgentAccessToken` fails the next two
-/// details requests with 503.
+/// `html=STATUS`, `empty`, `huge=BYTES`, `endless`, `endless=STATUS`, `slow=MS`,
+/// `next-page=self`, `next-page=fresh` or `control-chars`. `503*2@getAgentAccessToken` fails
+/// the next two details requests with 503.
 pub const FAULT_SPEC_HELP: &str = "KIND[*N][@operationId]; KIND is a status (429, 500, 502, 503, ...), \
-delay=MS, drop, truncate, malformed, html=STATUS, empty or huge=BYTES";
+delay=MS, drop, truncate, malformed, html=STATUS, empty, huge=BYTES, endless (a body that never ends), \
+endless=STATUS, slow=MS (an endless body, 1 KB every MS), next-page=self, next-page=fresh \
+or control-chars (ESC, BEL, CR in aliases, names, descriptions and bearers)";
 
 impl FromStr for FaultRule {
     type Err = FaultSpecError;
@@ -162,6 +191,8 @@ impl FromStr for FaultRule {
                 "truncate" => Fault::TruncatedBody,
                 "malformed" => Fault::MalformedBody,
                 "empty" => Fault::EmptyBody,
+                "endless" => Fault::EndlessBody(None),
+                "control-chars" => Fault::ControlCharacters,
                 code => {
                     let status = status(code)?;
                     Fault::Status { status, retry_after: matches!(status, 429 | 503).then_some(1) }
@@ -174,6 +205,12 @@ impl FromStr for FaultRule {
             Some(("huge", bytes)) => {
                 Fault::HugeBody(bytes.parse().map_err(|_| bad("huge takes a size in bytes"))?)
             }
+            Some(("endless", code)) => Fault::EndlessBody(Some(status(code)?)),
+            Some(("slow", ms)) => Fault::SlowBody(Duration::from_millis(
+                ms.parse().map_err(|_| bad("slow is in milliseconds"))?,
+            )),
+            Some(("next-page", "self")) => Fault::NextPageSelf,
+            Some(("next-page", "fresh")) => Fault::NextPageFresh,
             Some(_) => return Err(bad("unknown kind")),
         };
         Ok(FaultRule { fault, remaining, operation })
@@ -196,7 +233,13 @@ mod tests {
         assert_eq!("drop".parse::<FaultRule>().unwrap().fault, Fault::DropConnection);
         assert_eq!("delay=250".parse::<FaultRule>().unwrap().fault, Fault::Delay(Duration::from_millis(250)));
         assert_eq!("html=502".parse::<FaultRule>().unwrap().fault, Fault::HtmlPage(502));
-        for bad in ["", "600", "delay=soon", "503*0", "503@", "teapot=418"] {
+        assert_eq!("endless".parse::<FaultRule>().unwrap().fault, Fault::EndlessBody(None));
+        assert_eq!("endless=500".parse::<FaultRule>().unwrap().fault, Fault::EndlessBody(Some(500)));
+        assert_eq!("slow=10".parse::<FaultRule>().unwrap().fault, Fault::SlowBody(Duration::from_millis(10)));
+        assert_eq!("next-page=self".parse::<FaultRule>().unwrap().fault, Fault::NextPageSelf);
+        assert_eq!("next-page=fresh".parse::<FaultRule>().unwrap().fault, Fault::NextPageFresh);
+        assert_eq!("control-chars".parse::<FaultRule>().unwrap().fault, Fault::ControlCharacters);
+        for bad in ["", "600", "delay=soon", "503*0", "503@", "teapot=418", "endless=9", "next-page=x"] {
             let err = bad.parse::<FaultRule>().unwrap_err().to_string();
             assert!(err.contains(&format!("{bad:?}")), "{err}");
         }

@@ -13,7 +13,7 @@ use axum::response::{IntoResponse, Response};
 use futures_util::StreamExt;
 
 use crate::error::ApiError;
-use crate::faults::Fault;
+use crate::faults::{CONTROL_SEQUENCE, Fault};
 use crate::journal::JournalEntry;
 use crate::operations::{self, Operation};
 use crate::ratelimit::Standing;
@@ -69,7 +69,8 @@ pub async fn gate(State(shared): State<Arc<Shared>>, mut request: Request, next:
                         tokio::time::sleep(delay).await;
                     }
                     entry.processed = true;
-                    mangle(next.run(request).await, entry.fault.as_ref()).await
+                    let requested = format!("{}{}", shared.base_url, entry.raw_path);
+                    mangle(next.run(request).await, entry.fault.as_ref(), &requested).await
                 }
             };
             set_rate_limit_headers(response.headers_mut(), &standing);
@@ -177,6 +178,10 @@ fn injected(fault: &Fault) -> Response {
                 format!("<html><head><title>{title}</title></head><body><h1>{title}</h1></body></html>\n");
             (status(code), [(header::CONTENT_TYPE, "text/html")], page).into_response()
         }
+        Fault::EndlessBody(Some(code)) => {
+            (status(code), [(header::CONTENT_TYPE, "application/json")], Body::from_stream(endless(None)))
+                .into_response()
+        }
         _ => {
             let mut response = StatusCode::INTERNAL_SERVER_ERROR.into_response();
             response.extensions_mut().insert(DropConnection);
@@ -185,13 +190,21 @@ fn injected(fault: &Fault) -> Response {
     }
 }
 
-/// Damages a processed request's answer as its fault says.
-async fn mangle(response: Response, fault: Option<&Fault>) -> Response {
-    let Some(fault @ (Fault::TruncatedBody | Fault::MalformedBody | Fault::EmptyBody | Fault::HugeBody(_))) =
-        fault
-    else {
+/// Damages a processed request's answer as its fault says; `requested` is the full URL the
+/// request was sent to.
+async fn mangle(response: Response, fault: Option<&Fault>, requested: &str) -> Response {
+    let Some(fault) = fault.filter(|f| f.processes_request() && !matches!(f, Fault::Delay(_))) else {
         return response;
     };
+    if let Fault::EndlessBody(_) | Fault::SlowBody(_) = fault {
+        let (mut parts, _) = response.into_parts();
+        parts.headers.remove(header::CONTENT_LENGTH);
+        let pause = match fault {
+            Fault::SlowBody(pause) => Some(*pause),
+            _ => None,
+        };
+        return Response::from_parts(parts, Body::from_stream(endless(pause)));
+    }
     let (mut parts, body) = response.into_parts();
     let bytes = axum::body::to_bytes(body, usize::MAX).await.unwrap_or_default();
     parts.headers.remove(header::CONTENT_LENGTH);
@@ -211,9 +224,83 @@ async fn mangle(response: Response, fault: Option<&Fault>) -> Response {
         Fault::MalformedBody => Body::from("{\"data\": [{\"accessToken\": \"47d1\", \"tokenAlias\": "),
         Fault::EmptyBody => Body::empty(),
         Fault::HugeBody(size) => Body::from(padded(&bytes, *size)),
+        Fault::NextPageSelf => Body::from(with_next_page(&bytes, requested.to_owned())),
+        Fault::NextPageFresh => {
+            let path = requested.split('?').next().unwrap_or(requested);
+            Body::from(with_next_page(&bytes, format!("{path}?page={}", crate::random::hex(8))))
+        }
+        Fault::ControlCharacters => Body::from(with_control_characters(&bytes)),
         _ => Body::from(bytes),
     };
     Response::from_parts(parts, body)
+}
+
+/// A body that never ends: the start of an agent-token list, then 1 KB of tokens per chunk,
+/// forever (a pause before each chunk when given).
+fn endless(
+    pause: Option<std::time::Duration>,
+) -> impl futures_util::Stream<Item = Result<Bytes, std::io::Error>> {
+    let item = r#"{"accessToken":"0000000000000000","tokenAlias":"endless","tokenEnabled":"1"},"#;
+    let chunk = Bytes::from(item.repeat(1024 / item.len() + 1));
+    let start = futures_util::stream::once(async { Ok(Bytes::from_static(b"{\"data\":[")) });
+    let rest = futures_util::stream::unfold((), move |()| {
+        let chunk = chunk.clone();
+        async move {
+            match pause {
+                Some(pause) => tokio::time::sleep(pause).await,
+                // Let other tasks run: an endless body must not starve the server.
+                None => tokio::task::yield_now().await,
+            }
+            Some((Ok(chunk), ()))
+        }
+    });
+    start.chain(rest)
+}
+
+/// A JSON answer whose `paging.urls.nextPage` is `url` (and whose `paging.totalRows` is its
+/// row count if it had none), or the body as it was if it is not a JSON object.
+fn with_next_page(json: &[u8], url: String) -> Vec<u8> {
+    let Ok(serde_json::Value::Object(mut map)) = serde_json::from_slice::<serde_json::Value>(json) else {
+        return json.to_vec();
+    };
+    let rows = map.get("data").and_then(|d| d.as_array()).map_or(0, Vec::len);
+    let paging = map.entry("paging").or_insert_with(|| serde_json::json!({}));
+    if let Some(paging) = paging.as_object_mut() {
+        paging.entry("rows").or_insert(rows.into());
+        paging.entry("totalRows").or_insert(rows.into());
+        paging.insert("urls".to_owned(), serde_json::json!({ "nextPage": url }));
+    }
+    serde_json::to_vec(&map).unwrap_or_default()
+}
+
+/// A JSON answer with [`CONTROL_SEQUENCE`] appended to every alias, name, description and
+/// bearer string, at any depth.
+fn with_control_characters(json: &[u8]) -> Vec<u8> {
+    fn visit(value: &mut serde_json::Value) {
+        match value {
+            serde_json::Value::Object(map) => {
+                for (key, value) in map.iter_mut() {
+                    match value {
+                        serde_json::Value::String(text)
+                            if matches!(key.as_str(), "tokenAlias" | "name" | "description" | "token") =>
+                        {
+                            text.push_str(CONTROL_SEQUENCE);
+                        }
+                        other => visit(other),
+                    }
+                }
+            }
+            serde_json::Value::Array(items) => items.iter_mut().for_each(visit),
+            _ => {}
+        }
+    }
+    match serde_json::from_slice::<serde_json::Value>(json) {
+        Ok(mut value) => {
+            visit(&mut value);
+            serde_json::to_vec(&value).unwrap_or_default()
+        }
+        Err(_) => json.to_vec(),
+    }
 }
 
 /// A JSON body padded with an extra field to `size` bytes (or left as is if already larger).

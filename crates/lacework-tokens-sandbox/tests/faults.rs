@@ -137,3 +137,49 @@ async fn cleared_faults_are_forgotten() {
     h.sandbox.clear_faults();
     assert_eq!(h.call(Method::GET, LIST, None).await.status, 200);
 }
+
+#[tokio::test]
+async fn endless_bodies_never_end() {
+    let h = harness().await;
+    for fault in
+        [Fault::EndlessBody(None), Fault::EndlessBody(Some(503)), Fault::SlowBody(Duration::from_millis(1))]
+    {
+        h.sandbox.inject(FaultRule::new(fault.clone()));
+        let mut response = raw_get(&h, LIST).await.unwrap();
+        let expected = if fault == Fault::EndlessBody(Some(503)) { 503 } else { 200 };
+        assert_eq!(response.status().as_u16(), expected, "{fault:?}");
+        assert_eq!(response.content_length(), None, "{fault:?}: no length announced");
+        let mut read = 0;
+        while read < 256 * 1024 {
+            read += response.chunk().await.unwrap().expect("the body goes on").len();
+        }
+    }
+}
+
+#[tokio::test]
+async fn next_page_faults_point_back_or_somewhere_new() {
+    let h = harness().await;
+    h.sandbox.inject(FaultRule::new(Fault::NextPageSelf).times(2));
+    let first = h.call(Method::GET, LIST, None).await;
+    let own = format!("{}{LIST}", h.sandbox.base_url());
+    assert_eq!(first.body["paging"]["urls"]["nextPage"], json!(own));
+    let again = h.call(Method::GET, LIST, None).await;
+    assert_eq!(again.body["paging"]["urls"]["nextPage"], json!(own));
+
+    h.sandbox.inject(FaultRule::new(Fault::NextPageFresh).times(2));
+    let one = h.call(Method::GET, LIST, None).await.body["paging"]["urls"]["nextPage"].clone();
+    let two = h.call(Method::GET, LIST, None).await.body["paging"]["urls"]["nextPage"].clone();
+    assert_ne!(one, two);
+    assert!(one.as_str().unwrap().starts_with(&format!("{own}?page=")), "{one}");
+}
+
+#[tokio::test]
+async fn control_characters_are_appended_to_aliases() {
+    let h = harness().await;
+    let create = h.call(Method::POST, LIST, Some(json!({"tokenAlias": "plain"}))).await;
+    assert_eq!(create.status, 201);
+    h.sandbox.inject(FaultRule::new(Fault::ControlCharacters));
+    let list = h.call(Method::GET, LIST, None).await;
+    let alias = list.body["data"][0]["tokenAlias"].as_str().unwrap().to_owned();
+    assert_eq!(alias, format!("plain{}", lacework_tokens_sandbox::faults::CONTROL_SEQUENCE));
+}

@@ -62,8 +62,16 @@ impl std::fmt::Debug for Auth {
 
 /// A bearer as an `Authorization` header value, marked sensitive so HTTP layers do not print it.
 fn bearer_header(token: &str) -> Result<HeaderValue, Error> {
-    let mut value = HeaderValue::from_str(&format!("Bearer {token}"))
-        .map_err(|_| Error::invalid("bearer token", "contains characters not allowed in an HTTP header"))?;
+    let refused = || {
+        Error::invalid(
+            "bearer token",
+            "must be visible ASCII (no control characters, TAB or non-ASCII characters)",
+        )
+    };
+    if !crate::client::is_header_safe(token) {
+        return Err(refused());
+    }
+    let mut value = HeaderValue::from_str(&format!("Bearer {token}")).map_err(|_| refused())?;
     value.set_sensitive(true);
     Ok(value)
 }
@@ -232,14 +240,28 @@ impl Auth {
             self.exchange_client.create_api_token().body(body).send(),
         )
         .await;
-        result.map_err(|e| match e {
+        let token = result.map_err(|e| match e {
             Error::Unauthorized { .. } | Error::Api { status: reqwest::StatusCode::FORBIDDEN, .. } => {
                 Error::Unauthorized {
                     message: format!("the API key {key_id} or its secret was refused by the key exchange"),
                 }
             }
             other => other,
-        })
+        })?;
+        // Checked where it is received: a bearer the server made up with control characters
+        // is the server's fault (and must reach neither a header nor a terminal).
+        if !crate::client::is_header_safe(token.token.expose_secret()) {
+            return Err(Error::Decode {
+                operation: "createApiToken",
+                status: None,
+                path: "token".to_owned(),
+                message: "the bearer token issued holds characters a bearer cannot have (control \
+                          characters, TAB or non-ASCII); refused"
+                    .to_owned(),
+                body: "[not shown]".to_owned(),
+            });
+        }
+        Ok(token)
     }
 }
 

@@ -49,6 +49,11 @@ pub(crate) fn checked(setting: &str, url: &str) -> Result<String, Error> {
     Ok(parsed.as_str().trim_end_matches('/').to_owned())
 }
 
+/// Whether a base URL (as [`checked`] returns it) is on a loopback host.
+pub(crate) fn is_loopback_url(url: &str) -> bool {
+    Url::parse(url).ok().and_then(|u| u.host_str().map(is_loopback)).unwrap_or(false)
+}
+
 fn is_loopback(host: &str) -> bool {
     let host = host.trim_start_matches('[').trim_end_matches(']');
     host.eq_ignore_ascii_case("localhost") || host.parse::<IpAddr>().is_ok_and(|ip| ip.is_loopback())

@@ -4,13 +4,16 @@
 //! The generated client lets hooks fail only with a string, and loses the status of an answer
 //! whose body does not decode. So each call runs inside a task-local [`CallContext`]: the hooks
 //! leave the typed error they met (a failed key exchange, say) and the last status there, and
-//! [`run`] picks them up.
+//! [`run`] picks them up. The context also holds the secrets the call's requests carried (the
+//! API key's secret, the bearer), so that text from the server is cleared of them exactly, on
+//! top of [`scrub`]'s guess, wherever it goes into an error.
 
 use std::cell::RefCell;
 use std::future::Future;
 
 use lacework_tokens_api::{ResponseValue, types};
 use reqwest::StatusCode;
+use reqwest::header::{HeaderMap, HeaderValue};
 use serde::de::DeserializeOwned;
 
 use crate::error::{Error, scrub};
@@ -26,6 +29,9 @@ pub(crate) struct CallContext {
     /// Whether an earlier attempt may have taken effect (it timed out, or its answer broke off)
     /// before the one whose outcome the call returns.
     pub maybe_applied: bool,
+    /// The sensitive header values the call's requests carried (`X-LW-UAKS`, `Authorization`)
+    /// and the client's configured secret: what a hostile server could echo back.
+    pub secrets: Vec<HeaderValue>,
 }
 
 tokio::task_local! {
@@ -36,6 +42,49 @@ tokio::task_local! {
 /// (the generated client used directly with this crate's hooks).
 pub(crate) fn with_context(f: impl FnOnce(&mut CallContext)) {
     let _ = CALL.try_with(|ctx| f(&mut ctx.borrow_mut()));
+}
+
+/// Remembers the sensitive header values of a request about to be sent (see
+/// [`CallContext::secrets`]).
+pub(crate) fn remember_secrets(headers: &HeaderMap) {
+    for value in headers.values().filter(|v| v.is_sensitive()) {
+        remember_secret(value);
+    }
+}
+
+/// Remembers one secret for the running call's errors to be cleared of.
+pub(crate) fn remember_secret(value: &HeaderValue) {
+    with_context(|ctx| {
+        if !ctx.secrets.contains(value) {
+            ctx.secrets.push(value.clone());
+        }
+    });
+}
+
+/// `text` with every secret the running call sent replaced by `[redacted]`: the exact value,
+/// whatever characters it holds (the heuristic of [`scrub`] misses a secret with `.`, `+`,
+/// `/` or `=`, as a JWT has). Outside a call, `text` as it is.
+pub(crate) fn redact_sent_secrets(text: &str) -> String {
+    let mut text = text.to_owned();
+    let _ = CALL.try_with(|ctx| {
+        for value in &ctx.borrow().secrets {
+            let Ok(whole) = value.to_str() else { continue };
+            let bare = whole.strip_prefix("Bearer ").unwrap_or(whole);
+            for secret in [whole, bare] {
+                // Shorter values would hit ordinary words; no secret or bearer is that short.
+                if secret.len() >= 8 && text.contains(secret) {
+                    text = text.replace(secret, "[redacted]");
+                }
+            }
+        }
+    });
+    text
+}
+
+/// Runs `f` where [`redact_sent_secrets`] knows `secrets`: for turning an answer into an error
+/// after the call's own context has ended.
+pub(crate) async fn knowing_secrets<T>(secrets: Vec<HeaderValue>, f: impl Future<Output = T>) -> T {
+    CALL.scope(RefCell::new(CallContext { secrets, ..Default::default() }), f).await
 }
 
 /// Whether the caller's bearer was one it supplied (a 401 is then final), for error messages.
@@ -84,7 +133,10 @@ pub(crate) async fn settle<T: DeserializeOwned>(
         Err(e) => Err(match context.error {
             Some(error) => error,
             // Boxed: only failures need its (large) future.
-            None => Box::pin(translate::<T>(operation, credentials, context.status, e)).await,
+            None => {
+                let translated = translate::<T>(operation, credentials, context.status, e);
+                Box::pin(knowing_secrets(context.secrets, translated)).await
+            }
         }),
     }
 }
@@ -105,6 +157,18 @@ async fn translate<T: DeserializeOwned>(
         E::UnexpectedResponse(response) => {
             let (status, headers) = (response.status(), response.headers().clone());
             let body = response.bytes().await.unwrap_or_default();
+            if status.is_success() {
+                // Not an error status: saying "the API answered 200 OK" as an error would puzzle.
+                return Error::Decode {
+                    operation,
+                    status: Some(status),
+                    path: ".".to_owned(),
+                    message: format!(
+                        "the API answered {status}, a success status the spec does not list here"
+                    ),
+                    body: scrub(&String::from_utf8_lossy(&body)),
+                };
+            }
             from_body(status, &headers, &body, credentials)
         }
         E::InvalidResponsePayload(bytes, _) => match decode::<T>(operation, status, &bytes) {

@@ -30,6 +30,9 @@ pub const DEFAULT_CONNECT_TIMEOUT: Duration = Duration::from_secs(10);
 pub const DEFAULT_TIMEOUT: Duration = Duration::from_secs(30);
 /// Default lifetime asked of the key exchange for each bearer.
 pub const DEFAULT_TOKEN_EXPIRY: Duration = Duration::from_secs(3600);
+/// Default cap on the body of a success answer: far above any page the API sends (a page of
+/// agent tokens is a few megabytes at most), far below what would hurt a CI runner.
+pub const DEFAULT_MAX_BODY_SIZE: usize = 32 * 1024 * 1024;
 /// Default time before a bearer's expiry at which it is replaced.
 pub const DEFAULT_REFRESH_MARGIN: Duration = Duration::from_secs(60);
 
@@ -149,6 +152,7 @@ pub struct ClientBuilder {
     retry: Option<RetryPolicy>,
     refresh_margin: Option<Duration>,
     token_expiry: Option<Duration>,
+    max_body_size: Option<usize>,
     http: Option<reqwest::Client>,
     token_store: Option<Arc<dyn TokenStore>>,
     request_budget: Option<Arc<dyn RequestBudget>>,
@@ -272,7 +276,17 @@ impl ClientBuilder {
         self
     }
 
-    /// Sends through this `reqwest::Client` (its timeouts, proxies and TLS settings apply).
+    /// The largest body of a success answer the client reads, in bytes (default 32 MiB,
+    /// [`DEFAULT_MAX_BODY_SIZE`]). The cap is enforced while the body arrives: a larger answer
+    /// ends the call with [`Error::TooLarge`] after reading no more than the cap, and is not
+    /// asked again. Error answers are capped at 64 KiB whatever this says.
+    pub fn max_body_size(mut self, bytes: usize) -> Self {
+        self.max_body_size = Some(bytes);
+        self
+    }
+
+    /// Sends through this `reqwest::Client` (its timeouts, proxies and TLS settings apply:
+    /// the client's own rule of no proxy for a loopback base URL is then yours to keep).
     pub fn http_client(mut self, client: reqwest::Client) -> Self {
         self.http = Some(client);
         self
@@ -358,7 +372,13 @@ impl ClientBuilder {
         let http = match self.http {
             Some(http) => http,
             None => {
-                reqwest::Client::builder()
+                let builder = reqwest::Client::builder();
+                // Plain http is allowed only to loopback, because it never leaves the machine;
+                // through a proxy (HTTP_PROXY, ALL_PROXY) it would, carrying the secret and the
+                // bearer in clear. Other base URLs use the proxies of the environment, as
+                // reqwest reads them (HTTPS_PROXY, ALL_PROXY, NO_PROXY).
+                let builder = if base_url::is_loopback_url(&base_url) { builder.no_proxy() } else { builder };
+                builder
                     .connect_timeout(self.connect_timeout.unwrap_or(DEFAULT_CONNECT_TIMEOUT))
                     .timeout(self.timeout.unwrap_or(DEFAULT_TIMEOUT))
                     // The API does not redirect; following one could carry the bearer elsewhere.
@@ -378,11 +398,16 @@ impl ClientBuilder {
             headers,
             last_rate_limit: LastRateLimit::default(),
             budget: self.request_budget.map(|budget| (budget, base_url.clone())),
+            max_body: self.max_body_size.unwrap_or(DEFAULT_MAX_BODY_SIZE),
+            configured_secret: configured_secret(&credentials),
         });
         let exchange_hooks = match &credentials {
             Credentials::ApiKey { secret, .. } => {
                 Hooks::new(ExchangeHooks::new(transport.clone(), secret).ok_or_else(|| {
-                    Error::invalid("api_secret", "contains characters not allowed in an HTTP header")
+                    Error::invalid(
+                        "api_secret",
+                        "must be visible ASCII (no control characters, TAB or non-ASCII characters)",
+                    )
                 })?)
             }
             Credentials::Bearer(_) => Hooks::none(),
@@ -402,15 +427,34 @@ impl ClientBuilder {
     }
 }
 
+/// The configured secret (the API key's, or the caller's bearer) as a sensitive header value,
+/// for exact redaction (see `Transport::configured_secret`); `None` if it cannot be one (the
+/// build then fails with an error naming it).
+fn configured_secret(credentials: &Credentials) -> Option<HeaderValue> {
+    let secret = match credentials {
+        Credentials::ApiKey { secret, .. } => secret,
+        Credentials::Bearer(token) => token,
+    };
+    let mut value = HeaderValue::from_str(secrecy::ExposeSecret::expose_secret(secret)).ok()?;
+    value.set_sensitive(true);
+    Some(value)
+}
+
 /// Where a setting came from, for an error message, with a fallback name.
 fn source(recorded: &Option<String>, fallback: &str) -> String {
     recorded.clone().unwrap_or_else(|| fallback.to_owned())
 }
 
-/// A header value of visible ASCII only: CR, LF and other control characters could split or
-/// smuggle headers.
+/// Whether `value` may be sent as a header value: visible ASCII and spaces, nothing else. CR,
+/// LF and other control characters could split or smuggle headers; TAB and bytes past ASCII
+/// are allowed by HTTP but refused by the API (and read differently by proxies).
+pub(crate) fn is_header_safe(value: &str) -> bool {
+    !value.is_empty() && value.bytes().all(|b| (0x20..0x7f).contains(&b))
+}
+
+/// A header value of visible ASCII only (see [`is_header_safe`]).
 fn header_value(field: &str, value: &str) -> Result<HeaderValue, Error> {
-    if value.is_empty() || !value.bytes().all(|b| (0x20..0x7f).contains(&b)) {
+    if !is_header_safe(value) {
         return Err(Error::invalid(field, "must be non-empty visible ASCII (no control characters)"));
     }
     HeaderValue::from_str(value).map_err(|_| Error::invalid(field, "is not a valid HTTP header value"))

@@ -348,10 +348,34 @@ fn read_profile(path: &Path, choice: &ProfileChoice) -> Result<Settings, ConfigE
 /// The file's text, or `None` when it does not exist.
 fn read_file(path: &Path) -> Result<Option<String>, ConfigError> {
     match std::fs::read_to_string(path) {
-        Ok(text) => Ok(Some(text)),
+        Ok(text) => {
+            warn_if_others_may_access(path);
+            Ok(Some(text))
+        }
         Err(error) if error.kind() == io::ErrorKind::NotFound => Ok(None),
         Err(error) => Err(ConfigError::new(path_setting(path), format!("cannot be read: {error}"))),
     }
+}
+
+/// Warns (as ssh and the AWS CLI do, without refusing) when users other than the owner may
+/// read the file (it holds the API secret) or write it (a changed `account` would send the
+/// secret to another host).
+fn warn_if_others_may_access(path: &Path) {
+    #[cfg(unix)]
+    {
+        use std::os::unix::fs::PermissionsExt;
+        let Ok(metadata) = std::fs::metadata(path) else { return };
+        let mode = metadata.permissions().mode() & 0o777;
+        if mode & 0o066 != 0 {
+            tracing::warn!(
+                "{} is {} by other users (mode {mode:03o}): it holds your API secret; `chmod 600` it",
+                path.display(),
+                if mode & 0o022 != 0 { "writable" } else { "readable" },
+            );
+        }
+    }
+    #[cfg(not(unix))]
+    let _ = path;
 }
 
 /// A missing file is normal (everything may come from the environment) unless a named profile was requested.

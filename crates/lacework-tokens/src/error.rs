@@ -69,6 +69,25 @@ pub enum Error {
         source: reqwest::Error,
     },
 
+    /// An answer's body was larger than the client reads: it was not read further, and the
+    /// call was not repeated. Success answers are capped by `ClientBuilder::max_body_size`
+    /// (32 MiB by default), error answers at 64 KiB.
+    #[error(
+        "the answer to {operation} ({status}) is over {} bytes, the cap on {}; it was not read further",
+        .limit,
+        if *.error_answer { "error answers" } else { "answers (ClientBuilder::max_body_size)" }
+    )]
+    TooLarge {
+        /// The operation whose answer it was.
+        operation: &'static str,
+        /// The answer's status.
+        status: StatusCode,
+        /// The cap, in bytes.
+        limit: usize,
+        /// Whether the answer had an error status (whose cap is smaller and fixed).
+        error_answer: bool,
+    },
+
     /// An answer could not be decoded into the model.
     #[error("cannot decode the answer to {operation}{}: {message} at `{path}`; body starts: {body}", status_hint(.status))]
     Decode {
@@ -111,6 +130,7 @@ impl Error {
             Error::RateLimited { .. } => Some(StatusCode::TOO_MANY_REQUESTS),
             Error::Unauthorized { .. } => Some(StatusCode::UNAUTHORIZED),
             Error::Decode { status, .. } => *status,
+            Error::TooLarge { status, .. } => Some(*status),
             Error::Transport { source, .. } => source.status(),
             Error::InvalidInput { .. } | Error::Config { .. } | Error::OverBudget { .. } => None,
         }
@@ -174,10 +194,14 @@ fn status_hint(status: &Option<StatusCode>) -> String {
 /// How much of a server's text an error keeps.
 const MAX_ERROR_TEXT: usize = 300;
 
-/// Shortens server text for an error and masks anything that looks like a token: a run of 20 or
-/// more characters from `[A-Za-z0-9_-]` (agent tokens, bearers and secrets all are; words are
-/// not). What is left is enough to recognise the answer without carrying a secret into logs.
+/// Shortens server text for an error and masks secrets: first, exactly, the secret and bearer
+/// the running call sent (see [`crate::call::redact_sent_secrets`]); then anything that looks
+/// like a token: a run of 20 or more characters from `[A-Za-z0-9_-]` (agent tokens, bearers
+/// and secrets all are; words are not). What is left is enough to recognise the answer without
+/// carrying a secret into logs.
 pub(crate) fn scrub(text: &str) -> String {
+    let text = crate::call::redact_sent_secrets(text);
+    let text = text.as_str();
     // Look at the start only; a run cut off by that limit may be a token's head, so it goes.
     let mut end = text.len().min(4 * MAX_ERROR_TEXT);
     while !text.is_char_boundary(end) {

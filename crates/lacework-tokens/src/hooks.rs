@@ -65,7 +65,11 @@ pub(crate) struct ExchangeHooks {
 }
 
 impl ExchangeHooks {
+    /// `None` when the secret cannot be sent as a header (see `client::is_header_safe`).
     pub(crate) fn new(transport: Arc<Transport>, secret: &secrecy::SecretString) -> Option<Self> {
+        if !crate::client::is_header_safe(secret.expose_secret()) {
+            return None;
+        }
         let mut key_secret = HeaderValue::from_str(secret.expose_secret()).ok()?;
         key_secret.set_sensitive(true);
         Some(ExchangeHooks { transport, key_secret })

@@ -22,8 +22,8 @@ pub mod token_store;
 mod transport;
 
 pub use client::{
-    Client, ClientBuilder, DEFAULT_CONNECT_TIMEOUT, DEFAULT_REFRESH_MARGIN, DEFAULT_TIMEOUT,
-    DEFAULT_TOKEN_EXPIRY,
+    Client, ClientBuilder, DEFAULT_CONNECT_TIMEOUT, DEFAULT_MAX_BODY_SIZE, DEFAULT_REFRESH_MARGIN,
+    DEFAULT_TIMEOUT, DEFAULT_TOKEN_EXPIRY,
 };
 pub use error::Error;
 pub use models::{

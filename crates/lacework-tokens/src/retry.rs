@@ -33,7 +33,15 @@ use std::time::Duration;
 /// (up to its own `max_wait`), then the request goes again.
 ///
 /// Independently of this policy, a 401 makes the client exchange its API key for a fresh bearer
-/// once and repeat the request once: the server refused it before doing anything.
+/// once and repeat the request once, except for a create. The API refuses a stale bearer before
+/// doing anything, but a gateway in front of it may have passed the create on before answering
+/// 401, and the client cannot tell the two apart; so after a 401 a create fails with
+/// [`Error::Unauthorized`](crate::Error) saying it was not repeated, and the fresh bearer is kept
+/// for the next call (list the tokens to check, then create again).
+///
+/// Whatever the policy, an answer whose body is over its cap (`ClientBuilder::max_body_size`
+/// for success answers, 64 KiB for error answers) is not asked again: a server that sent one
+/// endless body would send another.
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub struct RetryPolicy {
     /// Attempts in all, the first included; 1 turns retries off.

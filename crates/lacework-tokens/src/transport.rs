@@ -1,7 +1,8 @@
 //! Sending one request: the headers every request carries, retries under the [`RetryPolicy`],
-//! one repeat with a fresh bearer after a 401, a tracing span per attempt, rate-limit
-//! bookkeeping, and error bodies that are not JSON turned into ones that are (so that their
-//! status survives the generated client's decoding).
+//! one repeat with a fresh bearer after a 401 (never for a create), a tracing span per attempt,
+//! rate-limit bookkeeping, a cap on every body read (enforced while reading), and error bodies
+//! that are not JSON turned into ones that are (so that their status survives the generated
+//! client's decoding).
 
 use std::time::{Duration, Instant};
 
@@ -14,8 +15,7 @@ use std::sync::Arc;
 use crate::auth::Auth;
 use crate::budget::{ApiFamily, BudgetKey, RequestBudget};
 use crate::call::with_context;
-use crate::error::Error;
-use crate::error::scrub;
+use crate::error::{Error, scrub};
 use crate::rate_limit::{LastRateLimit, requested_wait};
 use crate::retry::{RetryPolicy, creates_something, is_retryable_status};
 
@@ -29,10 +29,28 @@ pub(crate) struct Transport {
     pub last_rate_limit: LastRateLimit,
     /// The budget every request is paced by, and the base URL its windows are kept under.
     pub budget: Option<(Arc<dyn RequestBudget>, String)>,
+    /// The largest body of a success answer read (see `ClientBuilder::max_body_size`).
+    pub max_body: usize,
+    /// The API key's secret or the caller's bearer: redacted exactly from every call's errors,
+    /// including calls that do not send it (a server may echo what it saw earlier).
+    pub configured_secret: Option<HeaderValue>,
 }
 
-/// The largest error body read to build an error message; the rest is not needed.
-const MAX_ERROR_BODY: usize = 64 * 1024;
+/// The largest body of an error answer read: enough for any error message.
+pub(crate) const MAX_ERROR_BODY: usize = 64 * 1024;
+
+/// The longest URL sent: the limit of the HTTP layer (`http::Uri`) below reqwest. A longer one
+/// (an id of 60 KB, say) is refused as the caller's input rather than failing as a transport
+/// error, so that one such id does not look like a network failure.
+pub(crate) const MAX_URL_LENGTH: usize = u16::MAX as usize - 1;
+
+/// How an attempt failed.
+enum Failure {
+    /// No answer, or an answer that broke off.
+    Transport(reqwest::Error),
+    /// An answer whose body is over its cap: final, never retried.
+    Refused(Error),
+}
 
 /// How many 429s in a row a paced call sits out before giving up: each is followed by a wait
 /// for the window the server names, so more mean the server's count disagrees with its headers.
@@ -60,7 +78,8 @@ impl Transport {
     }
 
     /// Sends `request` for `operation` (progenitor's snake-case operationId), retrying what is
-    /// safe to retry. With `auth`, a 401 is answered by one fresh bearer and one repeat.
+    /// safe to retry. With `auth`, a 401 is answered by one fresh bearer and one repeat (for a
+    /// create, by the fresh bearer only: see `RetryPolicy`).
     pub async fn send(
         &self,
         mut request: Request,
@@ -70,6 +89,20 @@ impl Transport {
         for (name, value) in &self.headers {
             request.headers_mut().insert(name, value.clone());
         }
+        if let Some(secret) = &self.configured_secret {
+            crate::call::remember_secret(secret);
+        }
+        if request.url().as_str().len() > MAX_URL_LENGTH {
+            let error = Error::invalid(
+                "request path",
+                format!(
+                    "the URL would be {} bytes long, over the {MAX_URL_LENGTH} an HTTP request can carry \
+                     (is an id too long?)",
+                    request.url().as_str().len()
+                ),
+            );
+            return Err(refuse(error).await);
+        }
         let repeatable = !creates_something(operation);
         let mut attempt = 0;
         let mut reauthenticated = false;
@@ -77,13 +110,35 @@ impl Transport {
         loop {
             attempt += 1;
             let spare = request.try_clone();
-            let result = self.attempt(request, operation, attempt).await;
+            let result = match self.attempt(request, operation, attempt).await {
+                Ok(response) => Ok(response),
+                Err(Failure::Transport(e)) => Err(e),
+                Err(Failure::Refused(error)) => return Err(refuse(error).await),
+            };
             let Some(next) = spare else { return self.finish(result).await };
             let wait = match &result {
                 Ok(response) if response.status() == StatusCode::UNAUTHORIZED && !reauthenticated => {
                     let Some(auth) = auth else { return self.finish(result).await };
                     let rejected = next.headers().get(header::AUTHORIZATION).cloned();
-                    match auth.refresh_after_rejection(rejected.as_ref()).await {
+                    let refreshed = auth.refresh_after_rejection(rejected.as_ref()).await;
+                    if !repeatable {
+                        // A create is not repeated after a 401 (see `RetryPolicy`): a gateway may
+                        // have passed it on before refusing. The fresh bearer serves the next call.
+                        let error = match refreshed {
+                            Err(e) => e,
+                            // The caller's own bearer: nothing fresh to offer.
+                            Ok(None) => return self.finish(result).await,
+                            Ok(Some(_)) => Error::Unauthorized {
+                                message: "the bearer token was refused when creating; the create was \
+                                          not repeated, in case it reached the API. A fresh bearer is \
+                                          ready: list the tokens to check, then create again"
+                                    .to_owned(),
+                            },
+                        };
+                        with_context(|ctx| ctx.error = Some(error));
+                        return self.finish(result).await;
+                    }
+                    match refreshed {
                         Ok(Some(bearer)) => {
                             reauthenticated = true;
                             if let Err(e) = self.admit(operation).await {
@@ -122,6 +177,9 @@ impl Transport {
                     match requested_wait(response.headers()) {
                         Some(wait) if wait > self.retry.max_retry_after => return self.finish(result).await,
                         Some(wait) => wait,
+                        None if retry_after_too_long_to_read(response.headers()) => {
+                            return self.finish(result).await;
+                        }
                         None => self.retry.backoff(attempt),
                     }
                 }
@@ -155,7 +213,7 @@ impl Transport {
         request: Request,
         operation: &'static str,
         attempt: u32,
-    ) -> reqwest::Result<Response> {
+    ) -> Result<Response, Failure> {
         let span = tracing::info_span!(
             "lacework.request",
             operation = spec_operation_id(operation),
@@ -164,11 +222,12 @@ impl Transport {
             status = tracing::field::Empty,
             duration_ms = tracing::field::Empty,
         );
+        crate::call::remember_secrets(request.headers());
         async move {
             // Timing is for the span alone: skip the clock when nobody listens.
             let span = tracing::Span::current();
             let started = (!span.is_disabled()).then(Instant::now);
-            let result = buffered(self.http.execute(request).await).await;
+            let result = self.buffered(self.http.execute(request).await, operation).await;
             if let Some(started) = started {
                 span.record("duration_ms", started.elapsed().as_secs_f64() * 1000.0);
             }
@@ -180,7 +239,8 @@ impl Transport {
                     with_context(|ctx| ctx.status = Some(response.status()));
                     tracing::debug!("answered");
                 }
-                Err(e) => tracing::debug!(error = failure_kind(e), "failed"),
+                Err(Failure::Transport(e)) => tracing::debug!(error = failure_kind(e), "failed"),
+                Err(Failure::Refused(_)) => tracing::debug!(error = "body over its cap", "refused"),
             }
             result
         }
@@ -197,7 +257,8 @@ impl Transport {
         }
         let status = response.status();
         let headers = response.headers().clone();
-        let body = read_capped(response, MAX_ERROR_BODY).await;
+        // Already read, and capped at MAX_ERROR_BODY, by `buffered`.
+        let body = response.bytes().await.map(Vec::from).unwrap_or_default();
         let media = headers.get(header::CONTENT_TYPE).and_then(|v| v.to_str().ok());
         let body = error_body_as_json(status, media, body);
         let mut rebuilt = http::Response::new(body);
@@ -231,20 +292,80 @@ pub(crate) fn error_body_as_json(status: StatusCode, content_type: Option<&str>,
     serde_json::to_vec(&serde_json::json!({ "message": message })).unwrap_or_default()
 }
 
-/// The response with its whole body read, so that a body that breaks off is a failure of this
-/// attempt (and a read can be tried again) rather than of the decoding that follows. Status,
-/// version and headers move across as they are; the URL is carried over (reqwest would
-/// otherwise parse a dummy one).
-async fn buffered(result: reqwest::Result<Response>) -> reqwest::Result<Response> {
-    let mut response = result?;
-    let (status, version, url) = (response.status(), response.version(), response.url().clone());
-    let headers = std::mem::take(response.headers_mut());
-    let bytes = response.bytes().await?;
-    let mut rebuilt = http::Response::builder().status(status).version(version).url(url);
-    if let Some(slot) = rebuilt.headers_mut() {
-        *slot = headers;
+impl Transport {
+    /// The response with its whole body read, so that a body that breaks off is a failure of
+    /// this attempt (and a read can be tried again) rather than of the decoding that follows.
+    /// The body is capped while it is read ([`Transport::max_body`] for success answers,
+    /// [`MAX_ERROR_BODY`] for errors): a server that sends without end costs no more memory
+    /// than the cap. Status, version and headers move across as they are; the URL is carried
+    /// over (reqwest would otherwise parse a dummy one).
+    async fn buffered(
+        &self,
+        result: reqwest::Result<Response>,
+        operation: &'static str,
+    ) -> Result<Response, Failure> {
+        let mut response = result.map_err(Failure::Transport)?;
+        let (status, version, url) = (response.status(), response.version(), response.url().clone());
+        let error_answer = status.is_client_error() || status.is_server_error();
+        let limit = if error_answer { MAX_ERROR_BODY } else { self.max_body };
+        let too_large = || {
+            let operation = spec_operation_id(operation);
+            Failure::Refused(Error::TooLarge { operation, status, limit, error_answer })
+        };
+        let headers = std::mem::take(response.headers_mut());
+        let bytes = match response.content_length() {
+            Some(length) if length > limit as u64 => return Err(too_large()),
+            // The length is known and within the cap, and the HTTP layer reads no more than it
+            // announces: reqwest's own read (no copy for a single-chunk body) is bounded.
+            Some(_) => response.bytes().await.map_err(Failure::Transport)?,
+            None => {
+                let mut body = Vec::new();
+                while let Some(chunk) = response.chunk().await.map_err(Failure::Transport)? {
+                    if body.len() + chunk.len() > limit {
+                        return Err(too_large());
+                    }
+                    body.extend_from_slice(&chunk);
+                }
+                body.into()
+            }
+        };
+        // The key exchange is specified as 201 Created; a 200 with the same body is as good
+        // (the exchange creates nothing the caller could duplicate), so it is taken as such.
+        let status = if operation == "create_api_token" && status == StatusCode::OK {
+            StatusCode::CREATED
+        } else {
+            status
+        };
+        let mut rebuilt = http::Response::builder().status(status).version(version).url(url);
+        if let Some(slot) = rebuilt.headers_mut() {
+            *slot = headers;
+        }
+        Ok(Response::from(rebuilt.body(bytes).expect("status and version come from a valid response")))
     }
-    Ok(Response::from(rebuilt.body(bytes).expect("status and version come from a valid response")))
+}
+
+/// Leaves `error` in the running call's context for it to report, and returns a stand-in
+/// transport error for the generated client (which can only be handed a `reqwest::Error`).
+async fn refuse(error: Error) -> reqwest::Error {
+    let message = error.to_string();
+    with_context(|ctx| ctx.error = Some(error));
+    let failing =
+        futures_util::stream::once(async move { Err::<Vec<u8>, _>(std::io::Error::other(message)) });
+    let response = Response::from(http::Response::new(reqwest::Body::wrap_stream(failing)));
+    match response.bytes().await {
+        Err(e) => e,
+        Ok(_) => unreachable!("a body whose only chunk is an error fails to read"),
+    }
+}
+
+/// Whether `Retry-After` holds a number of seconds too large to read: a wait longer than any
+/// policy allows, so the answer is final rather than retried at once.
+fn retry_after_too_long_to_read(headers: &HeaderMap) -> bool {
+    headers
+        .get(header::RETRY_AFTER)
+        .and_then(|v| v.to_str().ok())
+        .map(str::trim)
+        .is_some_and(|v| !v.is_empty() && v.bytes().all(|b| b.is_ascii_digit()) && v.parse::<u64>().is_err())
 }
 
 /// Whether a request that failed without an answer may be sent again. A connection that never
@@ -252,18 +373,6 @@ async fn buffered(result: reqwest::Result<Response>) -> reqwest::Result<Response
 /// an answer that broke off) may have reached the server, so only what is safe to repeat is.
 fn retryable_failure(e: &reqwest::Error, repeatable: bool) -> bool {
     e.is_connect() || (repeatable && (e.is_timeout() || e.is_request() || e.is_body() || e.is_decode()))
-}
-
-/// Reads at most `limit` bytes of a body; a body that breaks off yields what arrived.
-async fn read_capped(mut response: Response, limit: usize) -> Vec<u8> {
-    let mut body = Vec::new();
-    while body.len() < limit {
-        match response.chunk().await {
-            Ok(Some(chunk)) => body.extend_from_slice(&chunk[..chunk.len().min(limit - body.len())]),
-            _ => break,
-        }
-    }
-    body
 }
 
 /// The spec's operationId for progenitor's snake-case name, for spans and errors.

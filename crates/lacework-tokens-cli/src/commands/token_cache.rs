@@ -9,6 +9,7 @@ use super::Context;
 use crate::args::TokenCacheCommand;
 use crate::error::CliError;
 use crate::render::{TableStyle, View};
+use crate::terminal::escape;
 
 /// Runs one token-cache command.
 pub fn run(command: TokenCacheCommand, context: &Context) -> Result<(), CliError> {
@@ -105,9 +106,4 @@ impl View for Cleared {
     fn table(&self, _style: &TableStyle) -> String {
         format!("removed {} cached bearer token{}\n", self.removed, if self.removed == 1 { "" } else { "s" })
     }
-}
-
-/// Control characters shown as escapes, so that a file's text cannot drive the terminal.
-fn escape(text: &str) -> String {
-    text.chars().flat_map(|c| if c.is_control() { c.escape_default().collect() } else { vec![c] }).collect()
 }

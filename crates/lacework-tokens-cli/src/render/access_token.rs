@@ -133,6 +133,6 @@ impl Deleted {
 
 impl View for Deleted {
     fn table(&self, _style: &TableStyle) -> String {
-        format!("deleted API access token {}\n", self.id)
+        format!("deleted API access token {}\n", crate::terminal::escape(&self.id))
     }
 }

@@ -27,6 +27,7 @@ impl BearerTokenView {
 
 impl View for BearerTokenView {
     fn table(&self, _style: &TableStyle) -> String {
-        format!("{}\n", self.token)
+        // The client refuses a bearer with control characters; escaped all the same.
+        format!("{}\n", crate::terminal::escape(&self.token))
     }
 }

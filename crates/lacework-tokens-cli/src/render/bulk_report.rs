@@ -169,7 +169,7 @@ impl View for BulkReport {
                 .collect();
             text.push_str(&style.list(&["TOKEN", "ALIAS", "RESULT"], rows));
         }
-        text.push_str(&self.summary_line());
+        text.push_str(&crate::terminal::escape(&self.summary_line()));
         text.push('\n');
         text
     }

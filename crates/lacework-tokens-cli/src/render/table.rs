@@ -10,7 +10,8 @@ use comfy_table::{Attribute, Cell, Color, ColumnConstraint, ContentArrangement, 
 /// long instead (a column of a few characters is harder to read than a long line).
 const MIN_WRAPPED_WIDTH: u16 = 20;
 
-/// A cell's text and, when colour is on, its colour.
+/// A cell's text (escaped for the terminal: see [`crate::terminal::escape`]) and, when colour
+/// is on, its colour.
 pub struct Text {
     text: String,
     color: Option<Color>,
@@ -19,12 +20,12 @@ pub struct Text {
 impl Text {
     /// Plain text.
     pub fn plain(text: impl Into<String>) -> Text {
-        Text { text: text.into(), color: None }
+        Text { text: escaped(text.into()), color: None }
     }
 
     /// Text shown in `color` on a colour terminal.
     pub fn colored(text: impl Into<String>, color: Color) -> Text {
-        Text { text: text.into(), color: Some(color) }
+        Text { text: escaped(text.into()), color: Some(color) }
     }
 
     fn cell(self, color_on: bool) -> Cell {
@@ -33,6 +34,14 @@ impl Text {
             Some(color) if color_on => cell.fg(color),
             _ => cell,
         }
+    }
+}
+
+/// `text` escaped, without a copy when there is nothing to escape.
+fn escaped(text: String) -> String {
+    match crate::terminal::escape(&text) {
+        std::borrow::Cow::Borrowed(_) => text,
+        std::borrow::Cow::Owned(escaped) => escaped,
     }
 }
 
@@ -138,6 +147,13 @@ mod tests {
         let style = TableStyle { color: false };
         let text = style.details(vec![("id", "1".into()), ("description", Text::colored("x", Color::Red))]);
         assert_eq!(text, "id           1\ndescription  x\n");
+    }
+
+    #[test]
+    fn cells_are_escaped() {
+        let style = TableStyle { color: false };
+        let text = style.list(&["ALIAS"], vec![vec!["ci\u{1b}[2K\rx".into()]]);
+        assert_eq!(text, "ALIAS\nci\\u{1b}[2K\\rx\n");
     }
 
     #[test]
