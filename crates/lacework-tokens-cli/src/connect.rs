@@ -1,20 +1,15 @@
 //! The facade client a command runs with, from the global options: a sandbox started in-process
-//! (`--sandbox`), or the options over the `LW_*` environment over the `~/.lacework.toml` profile,
-//! with bearers cached between runs (unless `--no-token-cache`; never for the sandbox, whose key
-//! lives only as long as the command).
-//!
-//! The options are handed to the facade's `config::gather` as if they were the environment
-//! variables they stand for, so that one precedence rule applies and an API key from an option
-//! pairs with a secret from the environment or the profile (gather checks pairs as it reads).
-//! Their sources are then renamed to the option (`--account`), so errors name what the user
-//! typed.
+//! (`--sandbox`), or three layers of settings in order: the options, the `LW_*` environment and
+//! the `~/.lacework.toml` profile (the facade's `config` merges them and names each source), with
+//! bearers cached between runs (unless `--no-token-cache`; never for the sandbox, whose key lives
+//! only as long as the command).
 
 use std::sync::Arc;
 
 use lacework_tokens::budget::{LocalBudget, RequestBudget};
-use lacework_tokens::config::{self, ConfigError, Settings};
+use lacework_tokens::config::{self, Missing, Setting, Settings, Source};
 use lacework_tokens::token_store::FileTokenStore;
-use lacework_tokens::{Client, ClientBuilder, ExposeSecret};
+use lacework_tokens::{Client, ClientBuilder};
 use lacework_tokens_sandbox::{Sandbox, SandboxConfig};
 
 use crate::args::ConnectionArgs;
@@ -37,15 +32,12 @@ pub async fn connect(args: &ConnectionArgs, budget: Option<LocalBudget>) -> Resu
     if args.sandbox {
         return start_sandbox(args, budget).await;
     }
-    check_env_is_unicode()?;
-    let options = OptionsAsEnv::new(args);
-    let home = std::env::home_dir().filter(|home| !home.as_os_str().is_empty());
-    let env = |name: &str| options.lookup(name, |name| std::env::var(name).ok());
-    let mut settings = config::gather(&env, home.as_deref(), args.profile.as_deref())
-        .map_err(|e| options.name_in_error(e))?;
-    options.name_sources(&mut settings);
+    config::check_process_env_is_unicode()
+        .map_err(|e| CliError::Usage(format!("{} {}", e.setting, e.reason)))?;
+    let env = |name: &str| std::env::var(name).ok();
+    let settings = gathered(args, &env, config::home_dir().as_deref())?;
     check_complete(&settings)?;
-    tracing::debug!(sources = ?settings.sources, "settings gathered");
+    tracing::debug!(?settings, "settings gathered");
     let mut builder = ClientBuilder::from_settings(settings).user_agent_suffix(USER_AGENT);
     if let Some(budget) = budget {
         builder = builder.request_budget(budget);
@@ -81,131 +73,55 @@ async fn start_sandbox(
     Ok(Connection { client: builder.build()?, _sandbox: Some(sandbox) })
 }
 
-/// An option standing in for the environment variable it overrides.
-struct Stand {
-    /// The variable, e.g. `LW_ACCOUNT`.
-    variable: &'static str,
-    /// The option's value, or `None` to hide the variable.
-    value: Option<String>,
-    /// The option, e.g. `--account`.
-    option: &'static str,
+/// The options over the environment `env` over the profile file in `home`.
+fn gathered(
+    args: &ConnectionArgs,
+    env: &dyn Fn(&str) -> Option<String>,
+    home: Option<&std::path::Path>,
+) -> Result<Settings, CliError> {
+    let file = config::file_layer(env, home, args.profile.as_deref())?;
+    Ok(Settings::layered([options(args), config::env_layer(env), file])?)
 }
 
-/// The connection options as environment variables.
-struct OptionsAsEnv(Vec<Stand>);
-
-impl OptionsAsEnv {
-    /// Each option given stands for its variable. An option also hides the variables that would
-    /// beat it in the facade's rules: `--account` hides LW_API_SERVER_URL, `--api-token` hides
-    /// LW_API_KEY and LW_API_SECRET, and `--api-key` hides LW_API_TOKEN.
-    fn new(args: &ConnectionArgs) -> OptionsAsEnv {
-        let secret =
-            |s: &Option<lacework_tokens::SecretString>| s.as_ref().map(|s| s.expose_secret().to_owned());
-        let given = [
-            ("LW_ACCOUNT", args.account.clone(), "--account"),
-            ("LW_API_SERVER_URL", args.base_url.clone(), "--base-url"),
-            ("LW_SUBACCOUNT", args.subaccount.clone(), "--subaccount"),
-            ("LW_API_KEY", args.api_key.clone(), "--api-key"),
-            ("LW_API_SECRET", secret(&args.api_secret), "--api-secret"),
-            ("LW_API_TOKEN", secret(&args.api_token), "--api-token"),
-        ];
-        let hidden = [
-            ("LW_API_SERVER_URL", args.account.is_some(), "--account"),
-            ("LW_API_KEY", args.api_token.is_some(), "--api-token"),
-            ("LW_API_SECRET", args.api_token.is_some(), "--api-token"),
-            ("LW_API_TOKEN", args.api_key.is_some(), "--api-key"),
-        ];
-        let given = given.into_iter().filter(|(_, value, _)| value.is_some());
-        let hidden = hidden
-            .into_iter()
-            .filter(|(_, hide, _)| *hide)
-            .map(|(variable, _, option)| (variable, None, option));
-        OptionsAsEnv(
-            given.chain(hidden).map(|(variable, value, option)| Stand { variable, value, option }).collect(),
-        )
+/// The layer of settings the options give, each named after its option.
+fn options(args: &ConnectionArgs) -> Settings {
+    fn given<T: Clone>(value: &Option<T>, option: &'static str) -> Option<Setting<T>> {
+        value.clone().map(|value| Setting::new(value, Source::Flag(option)))
     }
-
-    /// The variable `name`: an option's value, hidden, or else what `env` says.
-    fn lookup(&self, name: &str, env: impl Fn(&str) -> Option<String>) -> Option<String> {
-        match self.0.iter().find(|stand| stand.variable == name) {
-            Some(stand) => stand.value.clone(),
-            None => env(name),
-        }
-    }
-
-    /// Names the options in gather's own errors (its key-and-secret check says where the half it
-    /// found came from: `(from LW_API_KEY)`).
-    fn name_in_error(&self, mut error: ConfigError) -> ConfigError {
-        for stand in self.0.iter().filter(|s| s.value.is_some()) {
-            let (variable, option) =
-                (format!("(from {})", stand.variable), format!("(from {})", stand.option));
-            error.reason = error.reason.replace(&variable, &option);
-        }
-        error
-    }
-
-    /// Names each setting an option supplied after the option rather than its variable.
-    fn name_sources(&self, settings: &mut Settings) {
-        let sources = &mut settings.sources;
-        for source in [
-            &mut sources.account,
-            &mut sources.api_server_url,
-            &mut sources.subaccount,
-            &mut sources.api_key,
-            &mut sources.api_secret,
-            &mut sources.api_token,
-        ] {
-            let given = self.0.iter().find(|s| s.value.is_some() && source.as_deref() == Some(s.variable));
-            if let Some(stand) = given {
-                *source = Some(stand.option.to_owned());
-            }
-        }
-    }
-}
-
-/// The variables the facade reads. A set variable that is not Unicode must not pass for unset.
-fn check_env_is_unicode() -> Result<(), CliError> {
-    const VARIABLES: [&str; 7] = [
-        "LW_ACCOUNT",
-        "LW_SUBACCOUNT",
-        "LW_API_KEY",
-        "LW_API_SECRET",
-        "LW_API_TOKEN",
-        "LW_PROFILE",
-        "LW_API_SERVER_URL",
-    ];
-    let not_unicode = |name: &&str| matches!(std::env::var(name), Err(std::env::VarError::NotUnicode(_)));
-    match VARIABLES.into_iter().find(not_unicode) {
-        Some(name) => Err(CliError::Usage(format!("{name} is set but is not valid Unicode"))),
-        None => Ok(()),
+    Settings {
+        account: given(&args.account, "--account"),
+        subaccount: given(&args.subaccount, "--subaccount"),
+        api_key: given(&args.api_key, "--api-key"),
+        api_secret: given(&args.api_secret, "--api-secret"),
+        api_token: given(&args.api_token, "--api-token"),
+        api_server_url: given(&args.base_url, "--base-url"),
     }
 }
 
 /// Says what is missing in the CLI's terms (options and variables) before the facade would say
 /// it in a library's.
 fn check_complete(settings: &Settings) -> Result<(), CliError> {
-    if settings.account.is_none() && settings.api_server_url.is_none() {
-        return Err(CliError::Usage(
+    match settings.missing() {
+        None => Ok(()),
+        Some(Missing::Account) => Err(CliError::Usage(
             "no Lacework account: pass --account or --base-url, set LW_ACCOUNT, or add `account` to a \
              profile in ~/.lacework.toml (or try --sandbox, which needs none)"
                 .to_owned(),
-        ));
-    }
-    let has_key = settings.api_key.is_some() && settings.api_secret.is_some();
-    if !has_key && settings.api_token.is_none() {
-        return Err(CliError::Usage(
+        )),
+        Some(Missing::Credentials) => Err(CliError::Usage(
             "no credentials: pass --api-key and --api-secret, set LW_API_KEY and LW_API_SECRET, add \
              api_key and api_secret to a profile in ~/.lacework.toml, or give a bearer token with \
              --api-token or LW_API_TOKEN"
                 .to_owned(),
-        ));
+        )),
     }
-    Ok(())
 }
 
 #[cfg(test)]
 mod tests {
     use clap::Parser;
+
+    use lacework_tokens::ExposeSecret;
 
     use super::*;
     use crate::args::Cli;
@@ -226,12 +142,20 @@ mod tests {
             std::fs::write(home.path().join(".lacework.toml"), file).unwrap();
         }
         let cli = Cli::try_parse_from([&["lwtokens"], args, &["agent", "list"]].concat()).unwrap();
-        let options = OptionsAsEnv::new(&cli.connection);
         let from_env = |name: &str| env.iter().find(|(k, _)| *k == name).map(|(_, v)| v.to_string());
-        let mut settings = config::gather(&|name| options.lookup(name, from_env), Some(home.path()), None)
-            .map_err(|e| options.name_in_error(e))?;
-        options.name_sources(&mut settings);
-        Ok(settings)
+        super::gathered(&cli.connection, &from_env, Some(home.path()))
+    }
+
+    fn value(setting: &Option<Setting<String>>) -> Option<&str> {
+        setting.as_ref().map(|s| s.value.as_str())
+    }
+
+    fn source<T>(setting: &Option<Setting<T>>) -> Option<String> {
+        setting.as_ref().map(|s| s.source.to_string())
+    }
+
+    fn secret(setting: &Option<Setting<lacework_tokens::SecretString>>) -> Option<String> {
+        setting.as_ref().map(|s| s.value.expose_secret().to_owned())
     }
 
     /// Every pair of layers that can disagree, for every setting: the option beats the
@@ -247,11 +171,11 @@ mod tests {
             ("api_key", "--api-key", "LW_API_KEY", "FLAG_KEY", "ENV_KEY", "FILE_KEY"),
             ("api_secret", "--api-secret", "LW_API_SECRET", "flag-secret", "env-secret", "file-secret"),
         ];
-        let value = |settings: &Settings, name: &str| match name {
-            "account" => settings.account.clone(),
-            "subaccount" => settings.subaccount.clone(),
-            "api_key" => settings.api_key.clone(),
-            "api_secret" => settings.api_secret.as_ref().map(|s| s.expose_secret().to_owned()),
+        let layered_value = |settings: &Settings, name: &str| match name {
+            "account" => value(&settings.account).map(str::to_owned),
+            "subaccount" => value(&settings.subaccount).map(str::to_owned),
+            "api_key" => value(&settings.api_key).map(str::to_owned),
+            "api_secret" => secret(&settings.api_secret),
             _ => unreachable!(),
         };
         for (name, option, variable, flag, from_env, from_file) in cases {
@@ -259,37 +183,37 @@ mod tests {
             let env = [(variable, from_env), ("LW_API_KEY", "K"), ("LW_API_SECRET", "s")];
             let both = gathered_with_file(&env, &[option, flag], None).unwrap();
             let env = &env[..1];
-            assert_eq!(value(&both, name).as_deref(), Some(flag), "{option} beats {variable}");
+            assert_eq!(layered_value(&both, name).as_deref(), Some(flag), "{option} beats {variable}");
             let over_file = gathered_with_file(&[], &[option, flag], Some(FILE)).unwrap();
-            assert_eq!(value(&over_file, name).as_deref(), Some(flag), "{option} beats the profile");
+            assert_eq!(layered_value(&over_file, name).as_deref(), Some(flag), "{option} beats the profile");
             let env_over_file = gathered_with_file(env, &[], Some(FILE)).unwrap();
             assert_eq!(
-                value(&env_over_file, name).as_deref(),
+                layered_value(&env_over_file, name).as_deref(),
                 Some(from_env),
                 "{variable} beats the profile"
             );
             let file_only = gathered_with_file(&[], &[], Some(FILE)).unwrap();
-            assert_eq!(value(&file_only, name).as_deref(), Some(from_file));
+            assert_eq!(layered_value(&file_only, name).as_deref(), Some(from_file));
         }
         // The bearer and the base URL have no profile key; each beats what it competes with.
-        let token = |s: &Settings| s.api_token.as_ref().map(|t| t.expose_secret().to_owned());
+        let token = |s: &Settings| secret(&s.api_token);
         let bearer = gathered_with_file(&[("LW_API_TOKEN", "env-bearer")], &[], Some(FILE)).unwrap();
-        assert_eq!((token(&bearer).as_deref(), bearer.api_key.as_deref()), (Some("env-bearer"), None));
+        assert_eq!((token(&bearer).as_deref(), value(&bearer.api_key)), (Some("env-bearer"), None));
         let bearer = gathered_with_file(&[], &["--api-token", "flag-bearer"], Some(FILE)).unwrap();
-        assert_eq!((token(&bearer).as_deref(), bearer.api_key.as_deref()), (Some("flag-bearer"), None));
+        assert_eq!((token(&bearer).as_deref(), value(&bearer.api_key)), (Some("flag-bearer"), None));
         let bearer =
             gathered_with_file(&[("LW_API_TOKEN", "env-bearer")], &["--api-token", "flag"], None).unwrap();
         assert_eq!(token(&bearer).as_deref(), Some("flag"));
         let key =
             gathered_with_file(&[("LW_API_TOKEN", "env-bearer")], &["--api-key", "K"], Some(FILE)).unwrap();
-        assert_eq!((key.api_key.as_deref(), token(&key)), (Some("K"), None), "--api-key beats LW_API_TOKEN");
+        assert_eq!((value(&key.api_key), token(&key)), (Some("K"), None), "--api-key beats LW_API_TOKEN");
         let url = gathered_with_file(
             &[("LW_API_SERVER_URL", "http://127.0.0.1:1")],
             &["--base-url", "http://127.0.0.1:2"],
             Some(FILE),
         )
         .unwrap();
-        assert_eq!(url.api_server_url.as_deref(), Some("http://127.0.0.1:2"));
+        assert_eq!(value(&url.api_server_url), Some("http://127.0.0.1:2"));
     }
 
     #[test]
@@ -299,13 +223,13 @@ mod tests {
             &["--account", "acme", "--api-key", "FLAG"],
         )
         .unwrap();
-        assert_eq!(settings.account.as_deref(), Some("acme"));
-        assert_eq!(settings.sources.account.as_deref(), Some("--account"));
-        assert_eq!(settings.api_server_url, None, "--account beats LW_API_SERVER_URL");
-        assert_eq!(settings.api_key.as_deref(), Some("FLAG"));
-        assert_eq!(settings.sources.api_key.as_deref(), Some("--api-key"));
+        assert_eq!(value(&settings.account), Some("acme"));
+        assert_eq!(source(&settings.account).as_deref(), Some("--account"));
+        assert_eq!(value(&settings.api_server_url), None, "--account beats LW_API_SERVER_URL");
+        assert_eq!(value(&settings.api_key), Some("FLAG"));
+        assert_eq!(source(&settings.api_key).as_deref(), Some("--api-key"));
         assert_eq!(
-            settings.sources.api_secret.as_deref(),
+            source(&settings.api_secret).as_deref(),
             Some("LW_API_SECRET"),
             "the secret may come from env"
         );
@@ -314,7 +238,7 @@ mod tests {
     #[test]
     fn a_key_option_pairs_with_a_secret_from_the_environment() {
         let settings = gathered(&[("LW_API_SECRET", "s")], &["--api-key", "K"]).unwrap();
-        assert_eq!((settings.api_key.as_deref(), settings.api_secret.is_some()), (Some("K"), true));
+        assert_eq!((value(&settings.api_key), settings.api_secret.is_some()), (Some("K"), true));
     }
 
     #[test]
@@ -324,9 +248,9 @@ mod tests {
             &["--api-token", "b"],
         )
         .unwrap();
-        assert_eq!((settings.api_key, settings.api_secret.is_none()), (None, true));
-        assert_eq!(settings.api_token.as_ref().map(|t| t.expose_secret().to_owned()).as_deref(), Some("b"));
-        assert_eq!(settings.sources.api_token.as_deref(), Some("--api-token"));
+        assert_eq!((value(&settings.api_key), settings.api_secret.is_none()), (None, true));
+        assert_eq!(secret(&settings.api_token).as_deref(), Some("b"));
+        assert_eq!(source(&settings.api_token).as_deref(), Some("--api-token"));
     }
 
     #[test]

@@ -14,7 +14,7 @@ use crate::access_tokens::AccessTokens;
 use crate::agent_tokens::AgentTokens;
 use crate::auth::{Auth, Credentials};
 use crate::budget::{ApiFamily, BudgetKey, BudgetStanding, RequestBudget};
-use crate::config::{self, Settings};
+use crate::config::{self, Missing, Setting, Settings, Source};
 use crate::error::Error;
 use crate::hooks::{ApiHooks, ExchangeHooks};
 use crate::models::BearerToken;
@@ -294,51 +294,39 @@ impl ClientBuilder {
 
     /// Checks the settings and builds the client. Nothing is sent until the first call.
     pub fn build(self) -> Result<Client, Error> {
-        let settings = &self.settings;
-        let base_url = match (&self.base_url, &self.account) {
-            (Some(_), Some(_)) => {
-                return Err(Error::config("base_url", "both a base URL and an account are set; set one"));
-            }
-            (Some(url), None) => base_url::checked("base_url", url)?,
-            (None, Some(account)) => base_url::for_account("account", account)?,
-            (None, None) => match (&settings.api_server_url, &settings.account) {
-                (Some(url), _) => {
-                    base_url::checked(&source(&settings.sources.api_server_url, "LW_API_SERVER_URL"), url)?
-                }
-                (None, Some(account)) => {
-                    base_url::for_account(&source(&settings.sources.account, "LW_ACCOUNT"), account)?
-                }
-                (None, None) => {
-                    return Err(Error::config(
-                        "account",
-                        "no Lacework account: set LW_ACCOUNT (or LW_API_SERVER_URL), a profile's `account` in \
-                         ~/.lacework.toml, or ClientBuilder::account",
-                    ));
-                }
-            },
+        if self.base_url.is_some() && self.account.is_some() {
+            return Err(Error::config("base_url", "both a base URL and an account are set; set one"));
+        }
+        if self.api_key.is_some() && self.bearer_token.is_some() {
+            return Err(Error::config("credentials", "both an API key and a bearer token are set; set one"));
+        }
+        let explicit = |setter: &'static str| Source::Builder(setter);
+        let (api_key, api_secret) = self
+            .api_key
+            .map(|(id, secret)| {
+                (Setting::new(id, explicit("api_key")), Setting::new(secret, explicit("api_key")))
+            })
+            .unzip();
+        let explicit = Settings {
+            account: self.account.map(|account| Setting::new(account, explicit("account"))),
+            subaccount: self.sub_account.map(|sub| Setting::new(sub, explicit("sub_account"))),
+            api_key,
+            api_secret,
+            api_token: self.bearer_token.map(|token| Setting::new(token, explicit("bearer_token"))),
+            api_server_url: self.base_url.map(|url| Setting::new(url, explicit("base_url"))),
         };
-        let credentials = match (self.api_key, self.bearer_token) {
-            (Some(_), Some(_)) => {
-                return Err(Error::config(
-                    "credentials",
-                    "both an API key and a bearer token are set; set one",
-                ));
+        let settings = Settings::layered([explicit, self.settings])?;
+        let base_url = match (&settings.api_server_url, &settings.account) {
+            (Some(url), _) => base_url::checked(&url.source.to_string(), &url.value)?,
+            (None, Some(account)) => base_url::for_account(&account.source.to_string(), &account.value)?,
+            (None, None) => return Err(missing(Missing::Account)),
+        };
+        let credentials = match (&settings.api_key, &settings.api_secret, &settings.api_token) {
+            (Some(key), Some(secret), _) => {
+                Credentials::ApiKey { key_id: key.value.clone(), secret: secret.value.clone() }
             }
-            (Some((key_id, secret)), None) => Credentials::ApiKey { key_id, secret },
-            (None, Some(token)) => Credentials::Bearer(token),
-            (None, None) => match (&settings.api_key, &settings.api_secret, &settings.api_token) {
-                (Some(key_id), Some(secret), _) => {
-                    Credentials::ApiKey { key_id: key_id.clone(), secret: secret.clone() }
-                }
-                (_, _, Some(token)) => Credentials::Bearer(token.clone()),
-                _ => {
-                    return Err(Error::config(
-                        "credentials",
-                        "no API key and secret (LW_API_KEY, LW_API_SECRET, or a profile's api_key and api_secret) \
-                         and no bearer token (LW_API_TOKEN)",
-                    ));
-                }
-            },
+            (_, _, Some(token)) => Credentials::Bearer(token.value.clone()),
+            _ => return Err(missing(Missing::Credentials)),
         };
         if let Credentials::ApiKey { key_id, .. } = &credentials
             && key_id.trim().is_empty()
@@ -352,9 +340,9 @@ impl ClientBuilder {
             None => format!("lacework-tokens/{}", env!("CARGO_PKG_VERSION")),
         };
         headers.insert(header::USER_AGENT, header_value("user_agent_suffix", &user_agent)?);
-        let sub_account = self.sub_account.as_ref().or(settings.subaccount.as_ref());
-        if let Some(sub_account) = sub_account {
-            headers.insert("account-name", header_value("sub_account", sub_account)?);
+        let sub_account = settings.subaccount.as_ref().map(|sub| &sub.value);
+        if let Some(sub) = &settings.subaccount {
+            headers.insert("account-name", header_value(&sub.source.to_string(), &sub.value)?);
         }
         let token_store = match (self.token_store, &credentials) {
             (Some(store), Credentials::ApiKey { key_id, .. }) => Some((
@@ -440,9 +428,20 @@ fn configured_secret(credentials: &Credentials) -> Option<HeaderValue> {
     Some(value)
 }
 
-/// Where a setting came from, for an error message, with a fallback name.
-fn source(recorded: &Option<String>, fallback: &str) -> String {
-    recorded.clone().unwrap_or_else(|| fallback.to_owned())
+/// What is missing, in the library's terms: the builder and where `from_env` looks.
+fn missing(what: Missing) -> Error {
+    match what {
+        Missing::Account => Error::config(
+            "account",
+            "no Lacework account: set LW_ACCOUNT (or LW_API_SERVER_URL), a profile's `account` in \
+             ~/.lacework.toml, or ClientBuilder::account",
+        ),
+        Missing::Credentials => Error::config(
+            "credentials",
+            "no API key and secret (LW_API_KEY, LW_API_SECRET, or a profile's api_key and api_secret) \
+             and no bearer token (LW_API_TOKEN)",
+        ),
+    }
 }
 
 /// Whether `value` may be sent as a header value: visible ASCII and spaces, nothing else. CR,

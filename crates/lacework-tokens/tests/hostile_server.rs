@@ -346,7 +346,7 @@ fn a_config_file_others_can_read_or_write_is_used_with_a_warning() {
         std::fs::set_permissions(&file, std::fs::Permissions::from_mode(mode)).unwrap();
         captured.0.lock().unwrap().clear();
         let settings = lacework_tokens::config::gather(&no_env, Some(&home), None).unwrap();
-        assert_eq!(settings.account.as_deref(), Some("acme"), "used, not refused");
+        assert_eq!(settings.account.map(|a| a.value).as_deref(), Some("acme"), "used, not refused");
         warnings.push(String::from_utf8(captured.0.lock().unwrap().clone()).unwrap());
     }
     std::fs::remove_dir_all(&home).unwrap();
