@@ -23,6 +23,7 @@ pub mod faults;
 mod gate;
 pub mod journal;
 pub mod operations;
+mod panics;
 mod random;
 mod ratelimit;
 mod routes;
@@ -30,6 +31,7 @@ mod search;
 mod server;
 mod state;
 mod store;
+mod validate;
 mod wire;
 
 use std::collections::VecDeque;
@@ -150,6 +152,12 @@ impl Sandbox {
     /// The requests received so far (the most recent 100,000), oldest first.
     pub fn journal(&self) -> Vec<JournalEntry> {
         self.shared.lock().journal.iter().cloned().collect()
+    }
+
+    /// How many times a handler panicked so far. Each panic was answered 500; a test harness
+    /// fails any test after which this is not zero.
+    pub fn panics(&self) -> usize {
+        self.shared.panics.load(std::sync::atomic::Ordering::SeqCst)
     }
 
     /// Forgets the journal.

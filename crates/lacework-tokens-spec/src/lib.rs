@@ -1,20 +1,28 @@
-//! `spec/lacework-tokens.yaml` as test data: its operations, its examples, and its schemas as
-//! JSON Schema validators, so that tests of any crate can check a body against what the spec
-//! promises for an operation and status.
+//! `spec/lacework-tokens.yaml` as data: its operations, its examples, and its schemas as JSON
+//! Schema validators. Tests of any crate check an answer against what the spec promises for an
+//! operation and status; the sandbox checks every request against the spec's request schemas at
+//! run time ([`check_request`]), so that it accepts exactly what the spec allows.
 //!
+//! The spec is compiled in (`include_str!`), so a binary that links this crate needs no file.
 //! OpenAPI 3.0 schemas are almost JSON Schema; the differences this spec uses are handled in
 //! [`to_json_schema`] (`nullable`, and the `example` keyword).
 
+mod request;
+
 use std::sync::LazyLock;
+
+pub use request::{Violation, check_request};
 
 use serde_json::{Map, Value, json};
 
 /// The spec, parsed once.
 pub static SPEC: LazyLock<Value> = LazyLock::new(|| {
-    let path = concat!(env!("CARGO_MANIFEST_DIR"), "/../../spec/lacework-tokens.yaml");
-    let text = std::fs::read_to_string(path).expect("the spec is readable");
-    serde_norway::from_str(&text).expect("the spec is valid YAML")
+    // A test (and the api crate's build) proves this parses; it cannot fail at run time.
+    serde_norway::from_str(SPEC_TEXT).expect("the spec is valid YAML")
 });
+
+/// The spec's text, as compiled in.
+pub const SPEC_TEXT: &str = include_str!("../../../spec/lacework-tokens.yaml");
 
 const METHODS: [&str; 8] = ["get", "put", "post", "delete", "options", "head", "patch", "trace"];
 
