@@ -28,3 +28,42 @@ pub async fn catch(State(shared): State<Arc<Shared>>, request: Request, next: Ne
         }
     }
 }
+
+#[cfg(test)]
+mod tests {
+    use std::collections::VecDeque;
+
+    use axum::Router;
+    use axum::body::Body;
+    use axum::routing::get;
+    use tower::ServiceExt;
+
+    use super::*;
+    use crate::config::{RateLimit, WireForms};
+    use crate::state::{Inner, Settings};
+
+    #[tokio::test]
+    async fn a_panicking_handler_is_answered_500_and_counted() {
+        let inner = Inner {
+            settings: Settings { forms: WireForms::default(), page_size: 10, rate_limit: RateLimit::default() },
+            store: Default::default(),
+            faults: Default::default(),
+            limiter: Default::default(),
+            journal: VecDeque::new(),
+        };
+        let shared = Arc::new(Shared::new(String::new(), String::new(), String::new(), String::new(), inner));
+        let panicking: fn() -> std::future::Ready<&'static str> = || panic!("a handler bug");
+        let router = Router::new()
+            .route("/boom", get(move || panicking()))
+            .route("/fine", get(|| async { "ok" }))
+            .layer(axum::middleware::from_fn_with_state(shared.clone(), catch));
+        let call = |path: &'static str| {
+            let router = router.clone();
+            async move { router.oneshot(Request::get(path).body(Body::empty()).unwrap()).await.unwrap().status() }
+        };
+        assert_eq!(call("/fine").await, StatusCode::OK);
+        assert_eq!(shared.panics.load(std::sync::atomic::Ordering::SeqCst), 0);
+        assert_eq!(call("/boom").await, StatusCode::INTERNAL_SERVER_ERROR);
+        assert_eq!(shared.panics.load(std::sync::atomic::Ordering::SeqCst), 1);
+    }
+}

@@ -350,13 +350,13 @@ async fn rate_limits_are_reported_always_and_enforced_on_request() {
 
 #[tokio::test]
 async fn shutdown_stops_the_server() {
-    let h = harness().await;
-    let url = h.sandbox.base_url().to_owned();
-    let Harness { sandbox, http, .. } = h;
+    let sandbox = lacework_tokens_sandbox::Sandbox::start(SandboxConfig::default()).await.unwrap();
+    let url = sandbox.base_url().to_owned();
+    let http = reqwest::Client::new();
+    assert_eq!(http.get(&url).send().await.unwrap().status(), 200);
     sandbox.shutdown().await;
     let fresh = reqwest::Client::new();
     assert!(fresh.get(&url).send().await.is_err(), "nothing listens any more");
-    drop(http);
 }
 
 #[tokio::test]
