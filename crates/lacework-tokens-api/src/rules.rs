@@ -8,8 +8,6 @@
 //! mirrors one of them for Rust callers that cannot run a schema (the facade builds typed
 //! filters from it); a sandbox test proves it agrees with the spec.
 
-use chrono::{DateTime, Utc};
-
 use crate::types::SearchExpression;
 
 /// The largest request body the service accepts (bigger ones are refused with 400).
@@ -46,15 +44,11 @@ pub struct Rule {
 }
 
 /// Every request rule that the spec's schemas cannot state.
-pub const RULES: [Rule; 4] = [
+pub const RULES: [Rule; 3] = [
     Rule {
         applies_to: "header Account-Name",
         rule: "visible ASCII characters and spaces, at least one visible (no `pattern`: the \
                generated client would need a regex engine at run time for it)",
-    },
-    Rule {
-        applies_to: "AgentAccessTokenSearch.timeFilter",
-        rule: "startTime is not after endTime",
     },
     Rule {
         applies_to: "RegexFilter.value",
@@ -62,11 +56,3 @@ pub const RULES: [Rule; 4] = [
     },
     Rule { applies_to: "every request body", rule: "at most 1 MB" },
 ];
-
-/// The time-filter rule: a window whose start is after its end is refused.
-pub fn check_time_range(start: Option<DateTime<Utc>>, end: Option<DateTime<Utc>>) -> Result<(), &'static str> {
-    match (start, end) {
-        (Some(start), Some(end)) if start > end => Err("startTime is after endTime"),
-        _ => Ok(()),
-    }
-}

@@ -12,14 +12,16 @@
 //!   escapes), `ilike` ignoring case, on the text form.
 //! - `rlike`, `not_rlike`: regular expressions, matched anywhere in the text form.
 //!
-//! Left to refuse are the rules no schema states (`lacework_tokens_api::rules`): a time filter
-//! that ends before it starts, and a regular expression that does not compile.
+//! - `timeFilter` keeps the tokens created within it, both ends included; one that ends before it
+//!   starts keeps none (the spec does not forbid it, so neither does the sandbox).
+//!
+//! Left to refuse is the rule no schema states (`lacework_tokens_api::rules`): a regular
+//! expression that does not compile.
 
 use std::cmp::Ordering;
 
 use chrono::{DateTime, SecondsFormat, Utc};
 use fancy_regex::Regex;
-use lacework_tokens_api::rules;
 use lacework_tokens_api::types::{
     AgentAccessTokenField as Field, AgentAccessTokenSearch, SearchExpression as Op, SearchFilter,
 };
@@ -59,7 +61,6 @@ pub fn matching<'a>(
         Some(tf) => (tf.start_time, tf.end_time),
         None => (None, None),
     };
-    rules::check_time_range(start, end).map_err(|e| format!("body timeFilter: {e}"))?;
     Ok(records
         .iter()
         .filter(|r| start.is_none_or(|s| r.created >= s) && end.is_none_or(|e| r.created <= e))

@@ -9,7 +9,8 @@
 
 mod request;
 
-use std::sync::LazyLock;
+use std::collections::HashMap;
+use std::sync::{Arc, LazyLock, Mutex};
 
 pub use request::{Violation, check_request};
 
@@ -71,8 +72,19 @@ pub fn validator(schema: &Value) -> jsonschema::Validator {
 }
 
 /// Checks `instance` against `schema`; the error lists every violation with its location.
+/// Validators are built once per schema and kept.
 pub fn check(schema: &Value, instance: &Value) -> Result<(), String> {
-    let validator = validator(schema);
+    static BUILT: LazyLock<Mutex<HashMap<String, Arc<jsonschema::Validator>>>> = LazyLock::new(Default::default);
+    let key = schema.to_string();
+    let cached = BUILT.lock().unwrap_or_else(|p| p.into_inner()).get(&key).cloned();
+    let validator = match cached {
+        Some(validator) => validator,
+        None => {
+            let built = Arc::new(validator(schema));
+            BUILT.lock().unwrap_or_else(|p| p.into_inner()).insert(key, built.clone());
+            built
+        }
+    };
     let errors: Vec<String> =
         validator.iter_errors(instance).map(|e| format!("{} at {}", e, e.instance_path())).collect();
     if errors.is_empty() { Ok(()) } else { Err(errors.join("; ")) }

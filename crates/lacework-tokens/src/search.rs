@@ -228,7 +228,7 @@ pub(crate) fn time_filter(
     start: Option<DateTime<Utc>>,
     end: Option<DateTime<Utc>>,
 ) -> Result<TimeFilter, Error> {
-    rules::check_time_range(start, end).map_err(|e| Error::invalid("time_range", e))?;
+    // A window that ends before it starts is allowed by the spec; it matches nothing.
     Ok(TimeFilter { start_time: start, end_time: end })
 }
 
