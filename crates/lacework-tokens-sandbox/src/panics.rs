@@ -45,7 +45,11 @@ mod tests {
     #[tokio::test]
     async fn a_panicking_handler_is_answered_500_and_counted() {
         let inner = Inner {
-            settings: Settings { forms: WireForms::default(), page_size: 10, rate_limit: RateLimit::default() },
+            settings: Settings {
+                forms: WireForms::default(),
+                page_size: 10,
+                rate_limit: RateLimit::default(),
+            },
             store: Default::default(),
             faults: Default::default(),
             limiter: Default::default(),
@@ -54,7 +58,7 @@ mod tests {
         let shared = Arc::new(Shared::new(String::new(), String::new(), String::new(), String::new(), inner));
         let panicking: fn() -> std::future::Ready<&'static str> = || panic!("a handler bug");
         let router = Router::new()
-            .route("/boom", get(move || panicking()))
+            .route("/boom", get(panicking))
             .route("/fine", get(|| async { "ok" }))
             .layer(axum::middleware::from_fn_with_state(shared.clone(), catch));
         let call = |path: &'static str| {

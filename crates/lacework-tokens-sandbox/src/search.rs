@@ -28,12 +28,15 @@ use lacework_tokens_api::types::{
 
 use crate::store::AgentTokenRecord;
 
+/// Whether a comparison's outcome satisfies a bound (`Ordering::is_ge`, ...).
+type Holds = fn(Ordering) -> bool;
+
 /// One filter, compiled.
 enum Test {
     /// Equal to one of the operands (or, when `false`, to none).
     Equals(Vec<Operand>, bool),
     /// The field compared with each bound satisfies its ordering.
-    Order(Vec<(Operand, fn(Ordering) -> bool)>),
+    Order(Vec<(Operand, Holds)>),
     /// Matches the pattern (or, when `false`, does not).
     Pattern(Regex, bool),
 }

@@ -27,14 +27,16 @@ pub async fn validate(request: Request, next: Next) -> Response {
     let params = match axum::RequestPartsExt::extract::<RawPathParams>(&mut parts).await {
         Ok(params) => params,
         Err(_) => {
-            return typed(ApiError::bad_request("path: a parameter is not percent-encoded UTF-8")).into_response();
+            return typed(ApiError::bad_request("path: a parameter is not percent-encoded UTF-8"))
+                .into_response();
         }
     };
     let path: Vec<(&str, &str)> = params.iter().collect();
     let bytes = match axum::body::to_bytes(body, MAX_BODY_BYTES).await {
         Ok(bytes) => bytes,
         Err(_) => {
-            return typed(ApiError::bad_request("body: larger than 1 MB, or could not be read")).into_response();
+            return typed(ApiError::bad_request("body: larger than 1 MB, or could not be read"))
+                .into_response();
         }
     };
     let json = if bytes.is_empty() {

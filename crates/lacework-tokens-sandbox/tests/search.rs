@@ -14,8 +14,21 @@ use support::Harness;
 const SEARCH: &str = "/api/v2/AgentAccessTokens/search";
 const FIELDS: [&str; 5] = ["accessToken", "createdTime", "tokenAlias", "tokenEnabled", "version"];
 const OPS: [&str; 15] = [
-    "eq", "ne", "in", "not_in", "like", "ilike", "not_like", "not_ilike", "rlike", "not_rlike", "gt", "ge", "lt",
-    "le", "between",
+    "eq",
+    "ne",
+    "in",
+    "not_in",
+    "like",
+    "ilike",
+    "not_like",
+    "not_ilike",
+    "rlike",
+    "not_rlike",
+    "gt",
+    "ge",
+    "lt",
+    "le",
+    "between",
 ];
 const ALL: &[&str] = &["Eng", "eng-backend", "ops_1", "Ops Agent", "qa"];
 
@@ -158,7 +171,10 @@ async fn every_operator_on_every_field() {
         (filter("tokenAlias", "ge", json!("ops_1")), &["ops_1", "qa"]),
         (filter("tokenAlias", "lt", json!("Ops Agent")), &["Eng"]),
         (filter("tokenAlias", "le", json!("Ops Agent")), &["Eng", "Ops Agent"]),
-        (filter("tokenAlias", "between", json!(["Eng", "eng-backend"])), &["Eng", "eng-backend", "Ops Agent"]),
+        (
+            filter("tokenAlias", "between", json!(["Eng", "eng-backend"])),
+            &["Eng", "eng-backend", "Ops Agent"],
+        ),
         (filter("accessToken", "gt", json!("")), ALL),
         (filter("accessToken", "ge", json!("g")), &[]),
         (filter("accessToken", "lt", json!("g")), ALL),
@@ -221,8 +237,14 @@ async fn bad_filters_are_refused_naming_the_filter() {
         (filter("createdTime", "between", json!([f.times[0]])), "body filters[0].values"),
         (filter("tokenAlias", "in", json!([])), "body filters[0].values"),
         (json!({"field": "tokenAlias", "expression": "eq"}), "\"value\" is a required property"),
-        (json!({"field": "tokenAlias", "expression": "eq", "value": "a", "values": []}), "'values' was unexpected"),
-        (json!({"field": "tokenAlias", "expression": "in", "value": "a"}), "\"values\" is a required property"),
+        (
+            json!({"field": "tokenAlias", "expression": "eq", "value": "a", "values": []}),
+            "'values' was unexpected",
+        ),
+        (
+            json!({"field": "tokenAlias", "expression": "in", "value": "a"}),
+            "\"values\" is a required property",
+        ),
         (filter("tokenAlias", "rlike", json!("(")), "body filters[0].value"),
         (filter("props", "eq", json!("x")), "body filters[0].field"),
         (filter("tokenAlias", "regex", json!("x")), "body filters[0]"),

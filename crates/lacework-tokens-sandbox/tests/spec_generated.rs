@@ -14,9 +14,9 @@
 //! property); `PROPTEST_CASES=2000 cargo test -p lacework-tokens-sandbox --test spec_generated`
 //! is a long run.
 
-mod support;
 #[path = "generated/strategies.rs"]
 mod strategies;
+mod support;
 
 use lacework_tokens_sandbox::SandboxConfig;
 use lacework_tokens_spec::{SPEC, operation, resolve};
@@ -104,14 +104,20 @@ fn valid_request(operation_id: &'static str) -> BoxedStrategy<Request> {
 impl Harness {
     /// The path and body of `request`, after making what it needs exist: a token to address
     /// when `real`, the real key in an exchange.
-    async fn prepare(&self, operation_id: &str, template: &str, request: &Request) -> (String, Option<Value>) {
+    async fn prepare(
+        &self,
+        operation_id: &str,
+        template: &str,
+        request: &Request,
+    ) -> (String, Option<Value>) {
         let mut body = request.body.clone();
         let id = match (request.real, operation_id) {
             (true, "getAgentAccessToken" | "updateAgentAccessToken") => {
                 self.create_agent_token(json!({"tokenAlias": "target"})).await
             }
             (true, "getAccessToken" | "patchAccessToken" | "deleteAccessToken") => {
-                let created = self.call(Method::POST, "/api/v2/AccessTokens", Some(json!({"name": "t"}))).await;
+                let created =
+                    self.call(Method::POST, "/api/v2/AccessTokens", Some(json!({"name": "t"}))).await;
                 created.body["id"].as_str().unwrap().to_owned()
             }
             _ => request.id.clone().unwrap_or_default(),
@@ -160,7 +166,11 @@ impl Harness {
     }
 
     async fn call_as_or_primary(&self, sub: &str, path: &str) -> Answer {
-        if sub.is_empty() { self.call(Method::GET, path, None).await } else { self.call_as(sub, Method::GET, path, None).await }
+        if sub.is_empty() {
+            self.call(Method::GET, path, None).await
+        } else {
+            self.call_as(sub, Method::GET, path, None).await
+        }
     }
 }
 
@@ -204,14 +214,34 @@ fn each_broken_constraint_is_refused_naming_the_member_and_changes_nothing() {
                     let (path, _) = h.prepare(operation_id, template, &request).await;
                     let before = h.everything().await;
                     for broken in &breaks {
-                        kinds.borrow_mut().insert(broken.what.rsplit('.').next().unwrap_or_default().to_owned());
+                        kinds
+                            .borrow_mut()
+                            .insert(broken.what.rsplit('.').next().unwrap_or_default().to_owned());
                         let body = Some(broken.instance.clone());
-                        let answer = h.send_prepared(operation_id, method.clone(), &path, body, request.sub_account).await;
-                        let context = || format!("{operation_id} with {} ({}): {}", broken.what, broken.instance, answer.body);
+                        let answer = h
+                            .send_prepared(operation_id, method.clone(), &path, body, request.sub_account)
+                            .await;
+                        let context = || {
+                            format!(
+                                "{operation_id} with {} ({}): {}",
+                                broken.what, broken.instance, answer.body
+                            )
+                        };
                         prop_assert_eq!(answer.status, 400, "{}", context());
-                        prop_assert!(answer.message().contains(&broken.member), "{} does not name {:?}", context(), broken.member);
+                        prop_assert!(
+                            answer.message().contains(&broken.member),
+                            "{} does not name {:?}",
+                            context(),
+                            broken.member
+                        );
                     }
-                    prop_assert_eq!(before, h.everything().await, "{} {:?}: something was stored", operation_id, request);
+                    prop_assert_eq!(
+                        before,
+                        h.everything().await,
+                        "{} {:?}: something was stored",
+                        operation_id,
+                        request
+                    );
                     Ok::<(), TestCaseError>(())
                 })
             })
@@ -259,7 +289,11 @@ fn header_parameters_are_checked_too() {
 fn linked_id(link: &str, parameter: &str, answer: &Value) -> String {
     let expression = SPEC["components"]["links"][link]["parameters"][parameter].as_str().unwrap();
     let pointer = expression.strip_prefix("$response.body#").unwrap();
-    answer.pointer(pointer).and_then(Value::as_str).unwrap_or_else(|| panic!("{link}: no {pointer} in {answer}")).to_owned()
+    answer
+        .pointer(pointer)
+        .and_then(Value::as_str)
+        .unwrap_or_else(|| panic!("{link}: no {pointer} in {answer}"))
+        .to_owned()
 }
 
 /// One token's life: its kind, sub-account, and the bodies of its create and update.
@@ -279,7 +313,12 @@ fn life() -> impl Strategy<Value = Life> {
             strategies::valid(schema("AgentAccessTokenCreate")),
             strategies::valid(schema("AgentAccessTokenUpdate"))
         )
-            .prop_map(|(sub_account, create, update)| Life { agent: true, sub_account, create, update }),
+            .prop_map(|(sub_account, create, update)| Life {
+                agent: true,
+                sub_account,
+                create,
+                update
+            }),
         (strategies::valid(schema("AccessTokenPost")), strategies::valid(schema("AccessTokenPatch")))
             .prop_map(|(create, update)| Life { agent: false, sub_account: "", create, update }),
     ]
@@ -296,7 +335,11 @@ fn enabled(value: &Value) -> Option<bool> {
 
 impl Harness {
     async fn on(&self, sub: &str, method: Method, path: &str, body: Option<Value>) -> Answer {
-        if sub.is_empty() { self.call(method, path, body).await } else { self.call_as(sub, method, path, body).await }
+        if sub.is_empty() {
+            self.call(method, path, body).await
+        } else {
+            self.call_as(sub, method, path, body).await
+        }
     }
 
     /// Takes step `step` of `life`, whose earlier steps left `state` (the last answer's body).
@@ -306,7 +349,9 @@ impl Harness {
         if life.agent {
             match step {
                 0 => {
-                    let answer = self.on(sub, Method::POST, "/api/v2/AgentAccessTokens", Some(life.create.clone())).await;
+                    let answer = self
+                        .on(sub, Method::POST, "/api/v2/AgentAccessTokens", Some(life.create.clone()))
+                        .await;
                     prop_assert_eq!(answer.status, 201, "{}", answer.body);
                     *state = answer.body;
                 }
@@ -328,7 +373,10 @@ impl Harness {
                     let alias = life.update.get("tokenAlias").unwrap_or(&state["data"]["tokenAlias"]);
                     prop_assert_eq!(&data["tokenAlias"], alias);
                     let was = enabled(&state["data"]["tokenEnabled"]);
-                    prop_assert_eq!(enabled(&data["tokenEnabled"]), life.update.get("tokenEnabled").and_then(enabled).or(was));
+                    prop_assert_eq!(
+                        enabled(&data["tokenEnabled"]),
+                        life.update.get("tokenEnabled").and_then(enabled).or(was)
+                    );
                     *state = answer.body;
                 }
             }
@@ -337,7 +385,8 @@ impl Harness {
             let at = |id: &str| path("/api/v2/AccessTokens/{accessTokenId}", id);
             match step {
                 0 => {
-                    let answer = self.call(Method::POST, "/api/v2/AccessTokens", Some(life.create.clone())).await;
+                    let answer =
+                        self.call(Method::POST, "/api/v2/AccessTokens", Some(life.create.clone())).await;
                     prop_assert_eq!(answer.status, 201, "{}", answer.body);
                     *state = answer.body;
                     state.as_object_mut().unwrap().remove("token");
@@ -378,7 +427,8 @@ fn lives_of_tokens_interleaved_across_sub_accounts() {
     let h = rt.block_on(Harness::start(SandboxConfig::default()));
     let steps = |life: &Life| if life.agent { 4 } else { 6 };
     let strategy = proptest::collection::vec(life(), 1..5).prop_flat_map(move |lives| {
-        let order: Vec<usize> = lives.iter().enumerate().flat_map(|(i, l)| std::iter::repeat_n(i, steps(l))).collect();
+        let order: Vec<usize> =
+            lives.iter().enumerate().flat_map(|(i, l)| std::iter::repeat_n(i, steps(l))).collect();
         (Just(lives), Just(order).prop_shuffle())
     });
     let mut runner = TestRunner::new(config());

@@ -74,7 +74,8 @@ pub fn validator(schema: &Value) -> jsonschema::Validator {
 /// Checks `instance` against `schema`; the error lists every violation with its location.
 /// Validators are built once per schema and kept.
 pub fn check(schema: &Value, instance: &Value) -> Result<(), String> {
-    static BUILT: LazyLock<Mutex<HashMap<String, Arc<jsonschema::Validator>>>> = LazyLock::new(Default::default);
+    static BUILT: LazyLock<Mutex<HashMap<String, Arc<jsonschema::Validator>>>> =
+        LazyLock::new(Default::default);
     let key = schema.to_string();
     let cached = BUILT.lock().unwrap_or_else(|p| p.into_inner()).get(&key).cloned();
     let validator = match cached {

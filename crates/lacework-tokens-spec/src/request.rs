@@ -63,9 +63,9 @@ static RULES: LazyLock<HashMap<&'static str, RequestRules>> = LazyLock::new(|| {
                 .collect();
             let body = op.get("requestBody").map(resolve);
             let body_schema = body.and_then(|b| b["content"]["application/json"].get("schema"));
-            let body = body.zip(body_schema).map(|(b, schema)| {
-                (b["required"].as_bool().unwrap_or(false), validator(schema))
-            });
+            let body = body
+                .zip(body_schema)
+                .map(|(b, schema)| (b["required"].as_bool().unwrap_or(false), validator(schema)));
             let _ = method;
             (id, RequestRules { parameters, body, body_schema })
         })
@@ -183,7 +183,8 @@ mod tests {
 
     #[test]
     fn violations_name_the_member() {
-        let v = body("createAgentAccessToken", json!({"tokenAlias": "x", "props": {"os": null}})).unwrap_err();
+        let v =
+            body("createAgentAccessToken", json!({"tokenAlias": "x", "props": {"os": null}})).unwrap_err();
         assert_eq!(v.location, "body props.os");
         let v = body("createAccessToken", json!({"name": "x", "status": null})).unwrap_err();
         assert_eq!(v.location, "body status");

@@ -182,7 +182,11 @@ fn sites(schema: &'static Value, instance: &Value, member: &str) -> Vec<Broken> 
         }
         Value::Array(items) => {
             if let Some(min) = schema["minItems"].as_u64().filter(|m| *m > 0) {
-                at("too few items", Value::Array(items.iter().take(min as usize - 1).cloned().collect()), member);
+                at(
+                    "too few items",
+                    Value::Array(items.iter().take(min as usize - 1).cloned().collect()),
+                    member,
+                );
             }
             if let Some(max) = schema["maxItems"].as_u64() {
                 let mut more = items.clone();
