@@ -204,7 +204,7 @@ mod tests {
         assert_eq!(v.location, "path accessTokenId");
         let v = check_request("listAccessTokens", &[], |_| None, None);
         assert_eq!(v, Ok(()));
-        let header = |name: &str| (name == "Account-Name").then_some(" ");
+        let header = |name: &str| (name == "Account-Name").then_some("");
         let v = check_request("listAgentAccessTokens", &[], header, None).unwrap_err();
         assert_eq!(v.location, "header Account-Name");
         assert_eq!(check_request("getAccessToken", &[("accessTokenId", "any id")], |_| None, None), Ok(()));
