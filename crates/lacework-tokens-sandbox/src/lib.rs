@@ -2,8 +2,10 @@
 //!
 //! It implements every operation of `spec/lacework-tokens.yaml` in memory and behaves like the
 //! real service: API-key exchange and bearer checks, per-sub-account data, search with every
-//! operator, paging, rate limits, and the wire forms seen in the field. Tests script faults into
-//! it and read its journal.
+//! operator, paging, rate limits, and the wire forms seen in the field. It accepts exactly the
+//! requests the spec allows: every request is checked against the spec's own schemas (compiled
+//! into the binary) before a handler sees it. Tests script faults into it, read its journal, and
+//! fail when a handler panicked ([`Sandbox::panics`]).
 //!
 //! ```no_run
 //! use lacework_tokens_sandbox::{Sandbox, SandboxConfig};

@@ -12,7 +12,7 @@ mod request;
 use std::collections::HashMap;
 use std::sync::{Arc, LazyLock, Mutex};
 
-pub use request::{Violation, check_request};
+pub use request::{Violation, check_request, takes_body};
 
 use serde_json::{Map, Value, json};
 

@@ -45,7 +45,7 @@ struct RequestRules {
 static RULES: LazyLock<HashMap<&'static str, RequestRules>> = LazyLock::new(|| {
     operations()
         .into_iter()
-        .map(|(path, method, op)| {
+        .map(|(path, _, op)| {
             let id = op["operationId"].as_str().expect("every operation has an operationId");
             let item = &crate::SPEC["paths"][path];
             let declared = item.get("parameters").into_iter().chain(op.get("parameters"));
@@ -66,11 +66,16 @@ static RULES: LazyLock<HashMap<&'static str, RequestRules>> = LazyLock::new(|| {
             let body = body
                 .zip(body_schema)
                 .map(|(b, schema)| (b["required"].as_bool().unwrap_or(false), validator(schema)));
-            let _ = method;
             (id, RequestRules { parameters, body, body_schema })
         })
         .collect()
 });
+
+/// Whether the spec gives `operation_id` a JSON request body (a body sent to any other
+/// operation is ignored, not parsed).
+pub fn takes_body(operation_id: &str) -> bool {
+    RULES.get(operation_id).is_some_and(|rules| rules.body.is_some())
+}
 
 /// Checks a request of `operation_id`: `path` holds the path parameters (percent-decoded),
 /// `header` looks a header up by name (any case), and `body` is the parsed JSON body if one was
@@ -208,5 +213,15 @@ mod tests {
         let v = check_request("listAgentAccessTokens", &[], header, None).unwrap_err();
         assert_eq!(v.location, "header Account-Name");
         assert_eq!(check_request("getAccessToken", &[("accessTokenId", "any id")], |_| None, None), Ok(()));
+    }
+
+    #[test]
+    fn only_operations_with_a_body_in_the_spec_take_one() {
+        assert!(takes_body("createAgentAccessToken"));
+        assert!(takes_body("searchAgentAccessTokens"));
+        assert!(!takes_body("listAgentAccessTokens"));
+        assert!(!takes_body("deleteAccessToken"));
+        let missing = check_request("createAgentAccessToken", &[], |_| None, None).unwrap_err();
+        assert_eq!(missing.to_string(), "body: a JSON body is required");
     }
 }

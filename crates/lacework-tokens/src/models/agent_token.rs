@@ -1,8 +1,8 @@
 //! [`AgentToken`]: an agent access token as users see it, whatever form it arrived in.
 //!
-//! On the wire `tokenEnabled` is "1"/"0", 1/0 or true/false, and `props` is an object or a
-//! JSON-encoded string with upper-case keys and epoch milliseconds (REFERENCE.md); here they are
-//! a `bool` and plain fields.
+//! On the wire `tokenEnabled` is "1"/"0", 1/0 or true/false, and `props` is an object, a
+//! JSON-encoded string with upper-case keys and epoch milliseconds (as the live service sends
+//! it), or null; here they are a `bool` and plain fields.
 
 use std::fmt;
 
