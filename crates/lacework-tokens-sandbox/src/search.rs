@@ -107,7 +107,7 @@ fn compile(index: usize, filter: &SearchFilter) -> Result<Compiled, String> {
             Test::Pattern(regex, matches!(op, Op::Like | Op::Ilike))
         }
         Op::Rlike | Op::NotRlike => {
-            let regex = Regex::new(&first()).map_err(|e| at(format!("bad regular expression: {e}")))?;
+            let regex = ecma(&first()).map_err(|e| at(format!("bad regular expression: {e}")))?;
             Test::Pattern(regex, op == Op::Rlike)
         }
     };
@@ -135,6 +135,22 @@ fn operand(field: Field, text: &str) -> Operand {
         ),
         _ => Operand::Text(text.to_owned()),
     }
+}
+
+/// Compiles an ECMAScript regular expression (the spec's `format: regex`): translated to the
+/// Rust dialect where the two differ (`\d` is ASCII only, `\cJ`), else as it is (look-around and
+/// back-references, which the translation leaves out but fancy-regex runs), else with the forms
+/// only ECMAScript knows rewritten: `[]` (nothing), `[^]` (anything), `\0` (NUL).
+fn ecma(pattern: &str) -> Result<Regex, fancy_regex::Error> {
+    if let Ok(translated) = jsonschema_regex::to_rust_regex(pattern)
+        && let Ok(regex) = Regex::new(&translated)
+    {
+        return Ok(regex);
+    }
+    Regex::new(pattern).or_else(|error| {
+        let rewritten = pattern.replace("[^]", "[\\s\\S]").replace("[]", "[^\\s\\S]").replace("\\0", "\\x00");
+        Regex::new(&rewritten).map_err(|_| error)
+    })
 }
 
 /// Translates a SQL `LIKE` pattern into an anchored regular expression.
@@ -185,5 +201,53 @@ impl Compiled {
             // A pattern too costly to run (backtracking limit) matches nothing.
             Test::Pattern(regex, wanted) => regex.is_match(&self.text(record)).unwrap_or(false) == *wanted,
         }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use serde_json::json;
+
+    use super::ecma;
+
+    #[test]
+    fn every_regular_expression_the_spec_accepts_compiles() {
+        let schema = json!({"$ref": "#/components/schemas/RegexFilter"});
+        let patterns = [
+            "^a",
+            "(?<n>x)",
+            "\\u{41}",
+            "\\p{L}",
+            "(?=a)b",
+            "(?<=a)b",
+            "(?!a)b",
+            "(a)\\1",
+            "[]",
+            "[^]",
+            "\\/",
+            "\\-",
+            "$^",
+            "\\b",
+            "\\d\\D\\w\\s",
+            "[\\s\\S]",
+            "\\cJ",
+            "\\0",
+            "\\x41",
+            "\\u0041",
+            "[^\\]]",
+            "(?:a|b)+?",
+            "a{2,}",
+            "(?<n>x)\\k<n>",
+            "\\p{Lu}",
+            "[a-z--b]",
+        ];
+        for pattern in patterns {
+            let filter = json!({"field": "tokenAlias", "expression": "rlike", "value": pattern});
+            assert!(lacework_tokens_spec::check(&schema, &filter).is_ok(), "{pattern} is valid by the spec");
+            assert!(ecma(pattern).is_ok(), "{pattern} compiles");
+        }
+        assert!(ecma("[]").unwrap().is_match("a").is_ok_and(|m| !m), "[] matches nothing");
+        assert!(ecma("^[^]$").unwrap().is_match("\n").unwrap(), "[^] matches anything");
+        assert!(!ecma("^\\d$").unwrap().is_match("\u{663}").unwrap(), "\\d is ASCII, as in ECMAScript");
     }
 }
