@@ -3,7 +3,8 @@
 //! operation and status; the sandbox checks every request against the spec's request schemas at
 //! run time ([`check_request`]), so that it accepts exactly what the spec allows.
 //!
-//! The spec is compiled in (`include_str!`), so a binary that links this crate needs no file.
+//! The spec is compiled in (as JSON, converted from the YAML by build.rs), so a binary that links
+//! this crate needs no file and no YAML parser.
 //! OpenAPI 3.0 schemas are almost JSON Schema; the differences this spec uses are handled in
 //! [`to_json_schema`] (`nullable`, and the `example` keyword).
 
@@ -18,8 +19,8 @@ use serde_json::{Map, Value, json};
 
 /// The spec, parsed once.
 pub static SPEC: LazyLock<Value> = LazyLock::new(|| {
-    // A test (and the api crate's build) proves this parses; it cannot fail at run time.
-    serde_norway::from_str(SPEC_TEXT).expect("the spec is valid YAML")
+    // build.rs wrote this JSON from the spec; it cannot fail to parse.
+    serde_json::from_str(include_str!(concat!(env!("OUT_DIR"), "/spec.json"))).expect("build.rs wrote JSON")
 });
 
 /// The spec's text, as compiled in.
