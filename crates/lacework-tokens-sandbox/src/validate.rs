@@ -52,5 +52,39 @@ pub async fn validate(request: Request, next: Next) -> Response {
         return typed(ApiError::bad_request(violation.to_string())).into_response();
     }
     drop(params);
+    // JSON Schema counts 60.0 as an integer; the generated types would not read it as one.
+    let bytes = match json {
+        Some(mut json) => {
+            if integral_floats_to_integers(&mut json) {
+                serde_json::to_vec(&json).map_or(bytes, Into::into)
+            } else {
+                bytes
+            }
+        }
+        None => bytes,
+    };
     next.run(Request::from_parts(parts, Body::from(bytes))).await
+}
+
+/// Rewrites every number with no fractional part (`60.0`) as an integer (`60`), as JSON Schema
+/// reads it; says whether it changed anything.
+fn integral_floats_to_integers(value: &mut Value) -> bool {
+    match value {
+        Value::Number(n) if n.is_f64() => {
+            let f = n.as_f64().unwrap_or(f64::NAN);
+            if f.fract() == 0.0 && f.abs() < 9.0e15 {
+                *value = Value::from(f as i64);
+                true
+            } else {
+                false
+            }
+        }
+        Value::Array(items) => {
+            items.iter_mut().fold(false, |changed, v| integral_floats_to_integers(v) | changed)
+        }
+        Value::Object(map) => {
+            map.values_mut().fold(false, |changed, v| integral_floats_to_integers(v) | changed)
+        }
+        _ => false,
+    }
 }

@@ -51,6 +51,9 @@ async fn the_exchange_checks_key_secret_and_expiry() {
     }
     let max = exchange(json!({"keyId": key, "expiryTime": 86400}), Some(secret.clone())).await;
     assert_eq!(max.status, 201);
+    // JSON Schema reads 60.0 as the integer 60, so the spec allows it.
+    let float = exchange(json!({"keyId": key, "expiryTime": 60.0}), Some(secret.clone())).await;
+    assert_eq!(float.status, 201, "{float:?}");
     let answer = exchange(json!({"keyId": key, "extra": 1}), Some(secret)).await;
     assert_eq!(answer.status, 400, "no other fields");
 }
