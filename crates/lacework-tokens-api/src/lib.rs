@@ -30,6 +30,7 @@
 //! rustls). Without one, only `http://` URLs work, which suits a local sandbox.
 
 pub mod hooks;
+pub mod rules;
 pub mod secret;
 
 pub use hooks::{Hooks, RequestHooks};

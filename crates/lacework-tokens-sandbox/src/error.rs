@@ -1,5 +1,5 @@
 //! Error answers: Lacework operations answer `{"message": ...}`, the access-token operations
-//! `{"type": ..., "message": ...}` (REFERENCE.md); both are the spec's `Error` schema.
+//! `{"type": ..., "message": ...}`, as the access-token API documents; both are the spec's `Error` schema.
 
 use axum::Json;
 use axum::http::StatusCode;

@@ -2,8 +2,10 @@
 //!
 //! It implements every operation of `spec/lacework-tokens.yaml` in memory and behaves like the
 //! real service: API-key exchange and bearer checks, per-sub-account data, search with every
-//! operator, paging, rate limits, and the wire forms seen in the field. Tests script faults into
-//! it and read its journal.
+//! operator, paging, rate limits, and the wire forms seen in the field. It accepts exactly the
+//! requests the spec allows: every request is checked against the spec's own schemas (compiled
+//! into the binary) before a handler sees it. Tests script faults into it, read its journal, and
+//! fail when a handler panicked ([`Sandbox::panics`]).
 //!
 //! ```no_run
 //! use lacework_tokens_sandbox::{Sandbox, SandboxConfig};
@@ -23,6 +25,7 @@ pub mod faults;
 mod gate;
 pub mod journal;
 pub mod operations;
+mod panics;
 mod random;
 mod ratelimit;
 mod routes;
@@ -30,6 +33,7 @@ mod search;
 mod server;
 mod state;
 mod store;
+mod validate;
 mod wire;
 
 use std::collections::VecDeque;
@@ -150,6 +154,12 @@ impl Sandbox {
     /// The requests received so far (the most recent 100,000), oldest first.
     pub fn journal(&self) -> Vec<JournalEntry> {
         self.shared.lock().journal.iter().cloned().collect()
+    }
+
+    /// How many times a handler panicked so far. Each panic was answered 500; a test harness
+    /// fails any test after which this is not zero.
+    pub fn panics(&self) -> usize {
+        self.shared.panics.load(std::sync::atomic::Ordering::SeqCst)
     }
 
     /// Forgets the journal.

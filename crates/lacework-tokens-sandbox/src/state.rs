@@ -2,6 +2,7 @@
 //! the journal, behind one lock (requests hold it only for in-memory work, never across I/O).
 
 use std::collections::VecDeque;
+use std::sync::atomic::AtomicUsize;
 use std::sync::{Mutex, MutexGuard};
 
 use crate::config::{RateLimit, WireForms};
@@ -50,13 +51,15 @@ pub struct Shared {
     pub secret: String,
     /// The user the key belongs to (owner of access tokens).
     pub user_id: String,
+    /// Handler panics caught so far (see `panics`).
+    pub panics: AtomicUsize,
     inner: Mutex<Inner>,
 }
 
 impl Shared {
     /// New state.
     pub fn new(base_url: String, key_id: String, secret: String, user_id: String, inner: Inner) -> Self {
-        Self { base_url, key_id, secret, user_id, inner: Mutex::new(inner) }
+        Self { base_url, key_id, secret, user_id, panics: AtomicUsize::new(0), inner: Mutex::new(inner) }
     }
 
     /// Locks the state. A panic while it was held cannot leave it half-changed in a way that

@@ -281,7 +281,8 @@ async fn every_operation_succeeds_and_fails_as_documented() {
                 ["getAccessToken", "patchAccessToken", "deleteAccessToken"].contains(&operation);
             let target = match error {
                 400 if operation.contains("AgentAccessToken") => Target { sub_account: Some(" "), ..live },
-                400 if has_access_id => Target { access: "not-an-id".into(), ..live },
+                // Any id is valid by the spec, and these operations take no other parameter the
+                // generated client could get wrong: their 400 is injected.
                 401 if operation == "createApiToken" => {
                     *world.credentials.secret.lock().unwrap() = "wrong".into();
                     live

@@ -1,20 +1,30 @@
-//! `spec/lacework-tokens.yaml` as test data: its operations, its examples, and its schemas as
-//! JSON Schema validators, so that tests of any crate can check a body against what the spec
-//! promises for an operation and status.
+//! `spec/lacework-tokens.yaml` as data: its operations, its examples, and its schemas as JSON
+//! Schema validators. Tests of any crate check an answer against what the spec promises for an
+//! operation and status; the sandbox checks every request against the spec's request schemas at
+//! run time ([`check_request`]), so that it accepts exactly what the spec allows.
 //!
+//! The spec is compiled in (as JSON, converted from the YAML by build.rs), so a binary that links
+//! this crate needs no file and no YAML parser.
 //! OpenAPI 3.0 schemas are almost JSON Schema; the differences this spec uses are handled in
 //! [`to_json_schema`] (`nullable`, and the `example` keyword).
 
-use std::sync::LazyLock;
+mod request;
+
+use std::collections::HashMap;
+use std::sync::{Arc, LazyLock, Mutex};
+
+pub use request::{Violation, check_request, takes_body};
 
 use serde_json::{Map, Value, json};
 
 /// The spec, parsed once.
 pub static SPEC: LazyLock<Value> = LazyLock::new(|| {
-    let path = concat!(env!("CARGO_MANIFEST_DIR"), "/../../spec/lacework-tokens.yaml");
-    let text = std::fs::read_to_string(path).expect("the spec is readable");
-    serde_norway::from_str(&text).expect("the spec is valid YAML")
+    // build.rs wrote this JSON from the spec; it cannot fail to parse.
+    serde_json::from_str(include_str!(concat!(env!("OUT_DIR"), "/spec.json"))).expect("build.rs wrote JSON")
 });
+
+/// The spec's text, as compiled in.
+pub const SPEC_TEXT: &str = include_str!("../../../spec/lacework-tokens.yaml");
 
 const METHODS: [&str; 8] = ["get", "put", "post", "delete", "options", "head", "patch", "trace"];
 
@@ -63,8 +73,20 @@ pub fn validator(schema: &Value) -> jsonschema::Validator {
 }
 
 /// Checks `instance` against `schema`; the error lists every violation with its location.
+/// Validators are built once per schema and kept.
 pub fn check(schema: &Value, instance: &Value) -> Result<(), String> {
-    let validator = validator(schema);
+    static BUILT: LazyLock<Mutex<HashMap<String, Arc<jsonschema::Validator>>>> =
+        LazyLock::new(Default::default);
+    let key = schema.to_string();
+    let cached = BUILT.lock().unwrap_or_else(|p| p.into_inner()).get(&key).cloned();
+    let validator = match cached {
+        Some(validator) => validator,
+        None => {
+            let built = Arc::new(validator(schema));
+            BUILT.lock().unwrap_or_else(|p| p.into_inner()).insert(key, built.clone());
+            built
+        }
+    };
     let errors: Vec<String> =
         validator.iter_errors(instance).map(|e| format!("{} at {}", e, e.instance_path())).collect();
     if errors.is_empty() { Ok(()) } else { Err(errors.join("; ")) }

@@ -9,8 +9,10 @@
 //! ```
 
 use chrono::{DateTime, SecondsFormat, Utc};
+use lacework_tokens_api::rules::{self, Operands};
 use lacework_tokens_api::types::{
-    AgentAccessTokenField as WireField, SearchExpression as Op, SearchFilter, TimeFilter,
+    AgentAccessTokenField as WireField, OneOperandFilter, RangeFilter, RegexFilter, SearchExpression as Op,
+    SearchFilter, SetFilter, TimeFilter,
 };
 
 use crate::error::Error;
@@ -20,7 +22,7 @@ use crate::error::Error;
 pub enum Field {
     /// The token value (`accessToken`).
     AccessToken,
-    /// When it was created (`createdTime`): the only field that orders (`gt`, `between`, ...).
+    /// When it was created (`createdTime`): compares as an instant when the operand is a time.
     CreatedTime,
     /// Its name (`tokenAlias`).
     TokenAlias,
@@ -127,13 +129,13 @@ impl Field {
         rlike => Rlike,
         /// Does not match the regular expression `value`.
         not_rlike => NotRlike,
-        /// After `value` (`createdTime` only).
+        /// After `value` (ordering the field: instants for `createdTime`, text for the others).
         gt => Gt,
-        /// At or after `value` (`createdTime` only).
+        /// At or after `value` (ordering the field: instants for `createdTime`, text for the others).
         ge => Ge,
-        /// Before `value` (`createdTime` only).
+        /// Before `value` (ordering the field: instants for `createdTime`, text for the others).
         lt => Lt,
-        /// At or before `value` (`createdTime` only).
+        /// At or before `value` (ordering the field: instants for `createdTime`, text for the others).
         le => Le,
     }
 
@@ -144,7 +146,7 @@ impl Field {
         not_in => NotIn,
     }
 
-    /// From `low` to `high`, both included (`createdTime` only).
+    /// From `low` to `high`, both included (ordering the field: instants for `createdTime`, text for the others).
     pub fn between(self, low: impl Into<Operand>, high: impl Into<Operand>) -> Filter {
         Filter { field: self, op: Op::Between, operands: vec![low.into(), high.into()] }
     }
@@ -158,65 +160,62 @@ impl Filter {
     }
 
     /// The filter as the API takes it, or why it cannot be sent. `index` names it in errors.
+    ///
+    /// Only what the spec refuses is refused here (and operands of the wrong kind for the field,
+    /// which the typed API can hold but the wire cannot say): every expression applies to every
+    /// field. How many operands an expression takes comes from `lacework_tokens_api::rules`.
     pub(crate) fn to_wire(&self, index: usize) -> Result<SearchFilter, Error> {
         let name = || format!("filters[{index}] ({} {})", self.field.wire(), self.op);
         let bad = |reason: String| Error::invalid(name(), reason);
-        let ordering = matches!(self.op, Op::Gt | Op::Ge | Op::Lt | Op::Le | Op::Between);
-        let pattern =
-            matches!(self.op, Op::Like | Op::Ilike | Op::NotLike | Op::NotIlike | Op::Rlike | Op::NotRlike);
-        if ordering && self.field != Field::CreatedTime {
-            return Err(bad("orders only createdTime".to_owned()));
-        }
-        if pattern && self.field == Field::CreatedTime {
-            return Err(bad("patterns apply to text fields, not createdTime".to_owned()));
-        }
-        let operands =
+        let mut operands =
             self.operands.iter().map(|o| self.operand(o).map_err(&bad)).collect::<Result<Vec<_>, _>>()?;
-        match self.op {
-            Op::In | Op::NotIn if operands.is_empty() => Err(bad("needs at least one value".to_owned())),
-            Op::In | Op::NotIn | Op::Between => Ok(SearchFilter {
-                field: self.field.wire(),
-                expression: self.op,
-                value: None,
+        let (field, expression) = (self.field.wire(), self.op.to_string());
+        let form = |e: &str| bad(format!("the spec has no filter form for {e:?}"));
+        match rules::operands(self.op) {
+            Operands::OneOrMore if operands.is_empty() => Err(bad("needs at least one value".to_owned())),
+            Operands::OneOrMore => Ok(SearchFilter::SetFilter(SetFilter {
+                field,
+                expression: expression.parse().map_err(|_| form(&expression))?,
                 values: operands,
-            }),
-            _ => Ok(SearchFilter {
-                field: self.field.wire(),
-                expression: self.op,
-                value: operands.into_iter().next(),
-                values: Vec::new(),
-            }),
+            })),
+            Operands::Two => {
+                let values: [String; 2] =
+                    operands.try_into().map_err(|_| bad("needs exactly two values".to_owned()))?;
+                Ok(SearchFilter::RangeFilter(RangeFilter {
+                    field,
+                    expression: expression.parse().map_err(|_| form(&expression))?,
+                    values,
+                }))
+            }
+            Operands::One if operands.len() != 1 => Err(bad("needs exactly one value".to_owned())),
+            Operands::One => {
+                let value = operands.remove(0);
+                Ok(match self.op {
+                    Op::Rlike | Op::NotRlike => SearchFilter::RegexFilter(RegexFilter {
+                        field,
+                        expression: expression.parse().map_err(|_| form(&expression))?,
+                        value,
+                    }),
+                    _ => SearchFilter::OneOperandFilter(OneOperandFilter {
+                        field,
+                        expression: expression.parse().map_err(|_| form(&expression))?,
+                        value,
+                    }),
+                })
+            }
         }
-        .and_then(|filter| {
-            if self.op == Op::Between && filter.values.len() != 2 {
-                return Err(bad("needs exactly two values".to_owned()));
-            }
-            if let Op::Rlike | Op::NotRlike = self.op
-                && filter.value.as_deref().is_some_and(str::is_empty)
-            {
-                return Err(bad("the regular expression is empty".to_owned()));
-            }
-            Ok(filter)
-        })
     }
 
-    /// One operand as the API takes it, checked against the field.
+    /// One operand as the API takes it: times in RFC 3339 with milliseconds (a `createdTime` text
+    /// that is a time is normalized, any other text is sent as is), flags as "1"/"0".
     fn operand(&self, operand: &Operand) -> Result<String, String> {
         match (self.field, operand) {
             (Field::CreatedTime, Operand::Time(t)) => Ok(t.to_rfc3339_opts(SecondsFormat::Millis, true)),
-            (Field::CreatedTime, Operand::Text(t)) => DateTime::parse_from_rfc3339(t)
+            (Field::CreatedTime, Operand::Text(t)) => Ok(DateTime::parse_from_rfc3339(t)
                 .map(|t| t.with_timezone(&Utc).to_rfc3339_opts(SecondsFormat::Millis, true))
-                .map_err(|_| format!("{t:?} is not an RFC 3339 time")),
+                .unwrap_or_else(|_| t.clone())),
             (Field::CreatedTime, Operand::Flag(_)) => Err("createdTime compares with times".to_owned()),
             (Field::TokenEnabled, Operand::Flag(flag)) => Ok(if *flag { "1" } else { "0" }.to_owned()),
-            (Field::TokenEnabled, Operand::Text(t)) => match t.as_str() {
-                "1" | "true" => Ok("1".to_owned()),
-                "0" | "false" => Ok("0".to_owned()),
-                _ if matches!(self.op, Op::Eq | Op::Ne | Op::In | Op::NotIn) => {
-                    Err(format!("tokenEnabled compares with true/false (or \"1\"/\"0\"), got {t:?}"))
-                }
-                _ => Ok(t.clone()),
-            },
             (_, Operand::Text(t)) => Ok(t.clone()),
             (field, Operand::Time(_)) => Err(format!("{} compares with text, not a time", field.wire())),
             (field, Operand::Flag(_)) => Err(format!("{} compares with text, not a flag", field.wire())),
@@ -229,11 +228,7 @@ pub(crate) fn time_filter(
     start: Option<DateTime<Utc>>,
     end: Option<DateTime<Utc>>,
 ) -> Result<TimeFilter, Error> {
-    if let (Some(start), Some(end)) = (start, end)
-        && start > end
-    {
-        return Err(Error::invalid("time_range", "the start is after the end"));
-    }
+    // A window that ends before it starts is allowed by the spec; it matches nothing.
     Ok(TimeFilter { start_time: start, end_time: end })
 }
 
@@ -244,25 +239,37 @@ mod tests {
     #[test]
     fn operands_are_checked_before_sending() {
         let err = |f: Filter| f.to_wire(2).unwrap_err().to_string();
-        assert!(
-            err(Field::TokenAlias.gt("a")).contains("filters[2] (tokenAlias gt): orders only createdTime")
-        );
-        assert!(err(Field::CreatedTime.like("2020%")).contains("patterns apply to text fields"));
         assert!(err(Field::TokenAlias.is_in(Vec::<String>::new())).contains("needs at least one value"));
-        assert!(err(Field::CreatedTime.between("yesterday", Utc::now())).contains("not an RFC 3339 time"));
-        assert!(err(Field::TokenEnabled.eq("yes")).contains("true/false"));
         assert!(err(Field::TokenAlias.eq(true)).contains("not a flag"));
-        assert!(err(Field::TokenAlias.rlike("")).contains("empty"));
+        assert!(err(Field::CreatedTime.eq(true)).contains("compares with times"));
+    }
+
+    #[test]
+    fn every_expression_applies_to_every_field() {
+        // The spec allows every pair; the client refuses none of them.
+        assert!(Field::TokenAlias.gt("a").to_wire(0).is_ok());
+        assert!(Field::Version.ge("0.1").to_wire(0).is_ok());
+        assert!(Field::CreatedTime.like("2020%").to_wire(0).is_ok());
+        assert!(Field::TokenEnabled.eq("yes").to_wire(0).is_ok());
+        assert!(Field::TokenAlias.rlike("").to_wire(0).is_ok());
     }
 
     #[test]
     fn filters_take_the_wire_shape() {
-        let f = Field::TokenEnabled.eq(true).to_wire(0).unwrap();
-        assert_eq!((f.expression, f.value.as_deref(), f.values.len()), (Op::Eq, Some("1"), 0));
-        let f = Field::TokenAlias.is_in(["a", "b"]).to_wire(0).unwrap();
-        assert_eq!((f.value, f.values), (None, vec!["a".to_owned(), "b".to_owned()]));
+        let json = |f: Filter| serde_json::to_value(f.to_wire(0).unwrap()).unwrap();
+        assert_eq!(
+            json(Field::TokenEnabled.eq(true)),
+            serde_json::json!({"field": "tokenEnabled", "expression": "eq", "value": "1"})
+        );
+        assert_eq!(
+            json(Field::TokenAlias.is_in(["a", "b"])),
+            serde_json::json!({"field": "tokenAlias", "expression": "in", "values": ["a", "b"]})
+        );
         let t = DateTime::parse_from_rfc3339("2020-12-16T16:43:37Z").unwrap().with_timezone(&Utc);
-        let f = Field::CreatedTime.between(t, "2021-01-01T00:00:00+01:00").to_wire(0).unwrap();
-        assert_eq!(f.values, ["2020-12-16T16:43:37.000Z", "2020-12-31T23:00:00.000Z"]);
+        assert_eq!(
+            json(Field::CreatedTime.between(t, "2021-01-01T00:00:00+01:00"))["values"],
+            serde_json::json!(["2020-12-16T16:43:37.000Z", "2020-12-31T23:00:00.000Z"])
+        );
+        assert_eq!(json(Field::TokenAlias.rlike("^a"))["expression"], "rlike");
     }
 }

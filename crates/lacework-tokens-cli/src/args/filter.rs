@@ -1,11 +1,14 @@
 //! `--filter FIELD:OP:VALUE`: one typed search filter of the facade, from its command-line form.
 //!
-//! Only the shape is checked here (a known field, a known operator, the right number of values);
-//! whether an operator suits a field is checked by the facade before anything is sent.
+//! Only the shape is checked here (a known field, a known operator, the number of values the
+//! operator takes, from the one rule table `lacework_tokens_api::rules`); every operator applies
+//! to every field, and the facade checks the rest before anything is sent.
 
 use std::str::FromStr;
 
 use lacework_tokens::search::{Field, Filter};
+use lacework_tokens_api::rules::{self, Operands};
+use lacework_tokens_api::types::SearchExpression as Op;
 
 /// A parsed `--filter`.
 #[derive(Clone, Debug)]
@@ -44,26 +47,27 @@ impl FromStr for FilterArg {
             return Err("expected FIELD:OP:VALUE, e.g. alias:like:ci-%".to_owned());
         };
         let field = field(name)?;
-        let filter = match op.to_lowercase().replace('-', "_").as_str() {
-            "eq" => field.eq(value),
-            "ne" => field.ne(value),
-            "like" => field.like(value),
-            "ilike" => field.ilike(value),
-            "not_like" => field.not_like(value),
-            "not_ilike" => field.not_ilike(value),
-            "rlike" => field.rlike(value),
-            "not_rlike" => field.not_rlike(value),
-            "gt" => field.gt(value),
-            "ge" => field.ge(value),
-            "lt" => field.lt(value),
-            "le" => field.le(value),
-            "in" => field.is_in(values(value)),
-            "not_in" => field.not_in(values(value)),
-            "between" => match values(value).as_slice() {
+        let unknown = || format!("unknown operator {op:?}; expected one of: {OPERATORS}");
+        let expression: Op = op.to_lowercase().replace('-', "_").parse().map_err(|_| unknown())?;
+        let filter = match (rules::operands(expression), expression) {
+            (Operands::Two, _) => match values(value).as_slice() {
                 [low, high] => field.between(low, high),
                 _ => return Err("between takes two comma-separated values: LOW,HIGH".to_owned()),
             },
-            _ => return Err(format!("unknown operator {op:?}; expected one of: {OPERATORS}")),
+            (Operands::OneOrMore, Op::NotIn) => field.not_in(values(value)),
+            (Operands::OneOrMore, _) => field.is_in(values(value)),
+            (Operands::One, Op::Eq) => field.eq(value),
+            (Operands::One, Op::Ne) => field.ne(value),
+            (Operands::One, Op::Like) => field.like(value),
+            (Operands::One, Op::Ilike) => field.ilike(value),
+            (Operands::One, Op::NotLike) => field.not_like(value),
+            (Operands::One, Op::NotIlike) => field.not_ilike(value),
+            (Operands::One, Op::Rlike) => field.rlike(value),
+            (Operands::One, Op::NotRlike) => field.not_rlike(value),
+            (Operands::One, Op::Gt) => field.gt(value),
+            (Operands::One, Op::Ge) => field.ge(value),
+            (Operands::One, Op::Lt) => field.lt(value),
+            (Operands::One, _) => field.le(value),
         };
         Ok(FilterArg(filter))
     }

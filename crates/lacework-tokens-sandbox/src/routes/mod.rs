@@ -39,6 +39,10 @@ pub fn router(shared: Arc<Shared>) -> Router {
             }
         })
         .fallback(|| async { ApiError::not_found("no such resource") })
+        // Innermost first: panics are caught around the handler and the checks, the spec's
+        // request checks run after the gate (so 401 and 429 come before 400).
+        .layer(axum::middleware::from_fn(crate::validate::validate))
+        .layer(axum::middleware::from_fn_with_state(shared.clone(), crate::panics::catch))
         .layer(axum::middleware::from_fn_with_state(shared.clone(), crate::gate::gate))
         .with_state(shared)
 }

@@ -1,6 +1,7 @@
 //! A sandbox with an HTTP client in front of it for the integration tests. Every answer that
 //! passes through [`Harness::call`] is checked against the spec: its status must be documented
-//! for its operation and its body must satisfy that status's schema.
+//! for its operation and its body must satisfy that status's schema. A test during which a
+//! handler panicked fails when its harness is dropped (the sandbox counts caught panics).
 #![allow(dead_code)]
 
 use lacework_tokens_sandbox::operations::OPERATIONS;
@@ -119,6 +120,14 @@ impl Harness {
         let answer = self.call(Method::POST, "/api/v2/AgentAccessTokens", Some(body)).await;
         assert_eq!(answer.status, 201, "{answer:?}");
         answer.body["data"]["accessToken"].as_str().unwrap().to_owned()
+    }
+}
+
+impl Drop for Harness {
+    fn drop(&mut self) {
+        if !std::thread::panicking() {
+            assert_eq!(self.sandbox.panics(), 0, "a sandbox handler panicked during this test");
+        }
     }
 }
 

@@ -1,8 +1,8 @@
 //! [`AgentToken`]: an agent access token as users see it, whatever form it arrived in.
 //!
-//! On the wire `tokenEnabled` is "1"/"0", 1/0 or true/false, and `props` is an object or a
-//! JSON-encoded string with upper-case keys and epoch milliseconds (REFERENCE.md); here they are
-//! a `bool` and plain fields.
+//! On the wire `tokenEnabled` is "1"/"0", 1/0 or true/false, and `props` is an object, a
+//! JSON-encoded string with upper-case keys and epoch milliseconds (as the live service sends
+//! it), or null; here they are a `bool` and plain fields.
 
 use std::fmt;
 
@@ -243,7 +243,7 @@ fn nonempty(value: Option<String>) -> Option<String> {
 impl Props {
     fn from_wire(props: Option<AgentAccessTokenProps>) -> Props {
         match props {
-            None => Props::default(),
+            None | Some(AgentAccessTokenProps::Encoded(None)) => Props::default(),
             Some(AgentAccessTokenProps::AgentAccessTokenPropsObject(object)) => Props {
                 created_at: object.created_time.and_then(|t| match t {
                     AgentAccessTokenPropsObjectCreatedTime::DateTime(t) => Some(t),
@@ -253,7 +253,7 @@ impl Props {
                 os: object.os.as_deref().map(Os::parse),
                 subscription: object.subscription.as_deref().map(Subscription::parse),
             },
-            Some(AgentAccessTokenProps::String(encoded)) => {
+            Some(AgentAccessTokenProps::Encoded(Some(encoded))) => {
                 match serde_json::from_str::<EncodedProps>(&encoded) {
                     Ok(props) => Props {
                         created_at: props.created_time.and_then(DateTime::from_timestamp_millis),
