@@ -10,27 +10,33 @@ use lacework_tokens::budget::{LocalBudget, RequestBudget};
 use lacework_tokens::config::{self, Missing, Setting, Settings, Source};
 use lacework_tokens::token_store::FileTokenStore;
 use lacework_tokens::{Client, ClientBuilder};
-use lacework_tokens_sandbox::{Sandbox, SandboxConfig};
 
 use crate::args::ConnectionArgs;
 use crate::error::CliError;
 
 /// Sent after the facade's own `User-Agent`, so the API's logs show which tool called.
-const USER_AGENT: &str = concat!("lwtokens/", env!("CARGO_PKG_VERSION"));
+pub const USER_AGENT: &str = concat!("lwtokens/", env!("CARGO_PKG_VERSION"));
 
 /// A client, and the sandbox it talks to when there is one.
 pub struct Connection {
     /// The client.
     pub client: Client,
     /// Kept alive while the command runs: dropping it stops the server.
-    _sandbox: Option<Sandbox>,
+    _sandbox: Option<crate::sandbox::Running>,
+}
+
+impl Connection {
+    /// `client`, talking to `sandbox` if there is one.
+    pub fn new(client: Client, sandbox: Option<crate::sandbox::Running>) -> Self {
+        Connection { client, _sandbox: sandbox }
+    }
 }
 
 /// Builds the client for the options given, paced by `budget` if given; nothing is sent yet.
 pub async fn connect(args: &ConnectionArgs, budget: Option<LocalBudget>) -> Result<Connection, CliError> {
     let budget = budget.map(|budget| Arc::new(budget) as Arc<dyn RequestBudget>);
     if args.sandbox {
-        return start_sandbox(args, budget).await;
+        return crate::sandbox::connect(args, budget).await;
     }
     config::check_process_env_is_unicode()
         .map_err(|e| CliError::Usage(format!("{} {}", e.setting, e.reason)))?;
@@ -48,29 +54,7 @@ pub async fn connect(args: &ConnectionArgs, budget: Option<LocalBudget>) -> Resu
             None => tracing::warn!("no home directory to keep a token cache in: working without one"),
         }
     }
-    Ok(Connection { client: builder.build()?, _sandbox: None })
-}
-
-/// `--sandbox`: a server with demo data on loopback, and a client with its API key.
-async fn start_sandbox(
-    args: &ConnectionArgs,
-    budget: Option<Arc<dyn RequestBudget>>,
-) -> Result<Connection, CliError> {
-    let sandbox = Sandbox::start(SandboxConfig { seed_demo: true, ..Default::default() })
-        .await
-        .map_err(|e| CliError::Failed(format!("cannot start the sandbox: {e}")))?;
-    tracing::debug!(base_url = sandbox.base_url(), "sandbox started with demo data");
-    let mut builder = Client::builder()
-        .base_url(sandbox.base_url())
-        .api_key(sandbox.key_id(), sandbox.secret().to_owned())
-        .user_agent_suffix(USER_AGENT);
-    if let Some(sub_account) = &args.subaccount {
-        builder = builder.sub_account(sub_account);
-    }
-    if let Some(budget) = budget {
-        builder = builder.request_budget(budget);
-    }
-    Ok(Connection { client: builder.build()?, _sandbox: Some(sandbox) })
+    Ok(Connection::new(builder.build()?, None))
 }
 
 /// The options over the environment `env` over the profile file in `home`.

@@ -11,6 +11,7 @@ mod connect;
 mod error;
 mod logging;
 mod render;
+mod sandbox;
 mod terminal;
 
 use std::process::ExitCode;

@@ -116,7 +116,8 @@ impl Client {
         Ok(BearerToken { token: SecretString::from(token.token.into_inner()), expires_at: token.expires_at })
     }
 
-    /// The bearer lookup every call makes before it is sent; public for the benchmarks only.
+    /// The bearer lookup every call makes before it is sent; for the benchmarks only.
+    #[cfg(feature = "internals")]
     #[doc(hidden)]
     pub async fn bearer_lookup_for_benchmarks(&self) -> Result<(), Error> {
         self.inner.auth.header().await.map(drop)

@@ -9,6 +9,7 @@ mod call;
 mod client;
 pub mod config;
 mod error;
+#[cfg(feature = "internals")]
 #[doc(hidden)]
 pub mod fuzz;
 mod hooks;
