@@ -44,7 +44,7 @@ pub(crate) struct Auth {
     /// Held while an exchange runs, so that concurrent callers wait for it instead of starting
     /// their own.
     exchanging: tokio::sync::Mutex<()>,
-    /// The generated client the exchange goes through (with `ExchangeHooks`).
+    /// The generated client the exchange goes through (with the key-secret `FacadeHooks`).
     exchange_client: lacework_tokens_api::Client,
     /// Where bearers are shared with other clients, and the key this client's are kept under.
     store: Option<(Arc<dyn TokenStore>, TokenKey)>,

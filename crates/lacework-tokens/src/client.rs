@@ -16,7 +16,7 @@ use crate::auth::{Auth, Credentials};
 use crate::budget::{ApiFamily, BudgetKey, BudgetStanding, RequestBudget};
 use crate::config::{self, Missing, Setting, Settings, Source};
 use crate::error::Error;
-use crate::hooks::{ApiHooks, ExchangeHooks};
+use crate::hooks::FacadeHooks;
 use crate::models::BearerToken;
 use crate::rate_limit::{LastRateLimit, RateLimitInfo};
 use crate::retry::RetryPolicy;
@@ -392,7 +392,7 @@ impl ClientBuilder {
         });
         let exchange_hooks = match &credentials {
             Credentials::ApiKey { secret, .. } => {
-                Hooks::new(ExchangeHooks::new(transport.clone(), secret).ok_or_else(|| {
+                Hooks::new(FacadeHooks::key_secret(transport.clone(), secret).ok_or_else(|| {
                     Error::invalid(
                         "api_secret",
                         "must be visible ASCII (no control characters, TAB or non-ASCII characters)",
@@ -410,7 +410,7 @@ impl ClientBuilder {
             exchange_client,
             token_store,
         )?);
-        let api_hooks = Hooks::new(ApiHooks { transport: transport.clone(), auth: auth.clone() });
+        let api_hooks = Hooks::new(FacadeHooks::bearer(transport.clone(), auth.clone()));
         let api = lacework_tokens_api::Client::new_with_client(&base_url, http, api_hooks);
         Ok(Client { inner: Arc::new(Inner { api, transport, auth, base_url }) })
     }

@@ -1,39 +1,73 @@
-//! What the facade plugs into the generated client (its `RequestHooks` seam): the bearer on
-//! every operation, the API key's secret on the exchange, and sending through the
-//! [`Transport`] (retries, spans, rate limits).
+//! What the facade plugs into the generated client (its `RequestHooks` seam): one credential
+//! header on each request (the bearer on every operation, the API key's secret on the
+//! exchange), the request budget's permission, and sending through the [`Transport`] (retries,
+//! spans, rate limits).
 
 use std::sync::Arc;
 
 use lacework_tokens_api::RequestHooks;
 use lacework_tokens_api::hooks::{BoxFuture, PrepareError};
-use reqwest::header::{self, HeaderValue};
+use reqwest::header::{self, HeaderName, HeaderValue};
 use secrecy::ExposeSecret;
 
 use crate::auth::Auth;
 use crate::call::with_context;
+use crate::error::Error;
 use crate::transport::Transport;
 
-/// Hooks of the client's operations.
-pub(crate) struct ApiHooks {
-    pub transport: Arc<Transport>,
-    pub auth: Arc<Auth>,
+/// The hooks of one generated client: the operations' (with the bearer) or the exchange's
+/// (with the API key's secret).
+pub(crate) struct FacadeHooks {
+    transport: Arc<Transport>,
+    credential: Credential,
 }
 
-impl RequestHooks for ApiHooks {
+/// What authenticates a request.
+enum Credential {
+    /// `Authorization: Bearer …`, from the client's bearer source; a 401 refreshes it.
+    Bearer(Arc<Auth>),
+    /// `X-LW-UAKS`, the API key's secret (marked sensitive): the exchange only.
+    KeySecret(HeaderValue),
+}
+
+impl FacadeHooks {
+    /// The operations' hooks.
+    pub(crate) fn bearer(transport: Arc<Transport>, auth: Arc<Auth>) -> Self {
+        FacadeHooks { transport, credential: Credential::Bearer(auth) }
+    }
+
+    /// The exchange's hooks; `None` when the secret cannot be sent as a header (see
+    /// `client::is_header_safe`).
+    pub(crate) fn key_secret(transport: Arc<Transport>, secret: &secrecy::SecretString) -> Option<Self> {
+        if !crate::client::is_header_safe(secret.expose_secret()) {
+            return None;
+        }
+        let mut value = HeaderValue::from_str(secret.expose_secret()).ok()?;
+        value.set_sensitive(true);
+        Some(FacadeHooks { transport, credential: Credential::KeySecret(value) })
+    }
+
+    /// The credential header for the next request, once the budget lets it go.
+    async fn admit(&self, operation_id: &'static str) -> Result<(HeaderName, HeaderValue), Error> {
+        let credential = match &self.credential {
+            Credential::Bearer(auth) => (header::AUTHORIZATION, auth.header().await?),
+            Credential::KeySecret(value) => (HeaderName::from_static("x-lw-uaks"), value.clone()),
+        };
+        self.transport.admit(operation_id).await?;
+        Ok(credential)
+    }
+}
+
+impl RequestHooks for FacadeHooks {
     fn prepare<'a>(
         &'a self,
         request: &'a mut reqwest::Request,
         operation_id: &'static str,
     ) -> BoxFuture<'a, Result<(), PrepareError>> {
         Box::pin(async move {
-            let admitted = async {
-                let bearer = self.auth.header().await?;
-                self.transport.admit(operation_id).await?;
-                Ok::<_, crate::Error>(bearer)
-            };
-            match admitted.await {
-                Ok(bearer) => {
-                    request.headers_mut().insert(header::AUTHORIZATION, bearer);
+            match self.admit(operation_id).await {
+                Ok((name, value)) => {
+                    request.headers_mut().insert(name, value);
                     Ok(())
                 }
                 Err(e) => {
@@ -53,51 +87,10 @@ impl RequestHooks for ApiHooks {
         request: reqwest::Request,
         operation_id: &'static str,
     ) -> BoxFuture<'a, reqwest::Result<reqwest::Response>> {
-        Box::pin(self.transport.send(request, operation_id, Some(&self.auth)))
-    }
-}
-
-/// Hooks of the key-for-bearer exchange.
-pub(crate) struct ExchangeHooks {
-    pub transport: Arc<Transport>,
-    /// The `X-LW-UAKS` header, marked sensitive.
-    pub key_secret: HeaderValue,
-}
-
-impl ExchangeHooks {
-    /// `None` when the secret cannot be sent as a header (see `client::is_header_safe`).
-    pub(crate) fn new(transport: Arc<Transport>, secret: &secrecy::SecretString) -> Option<Self> {
-        if !crate::client::is_header_safe(secret.expose_secret()) {
-            return None;
-        }
-        let mut key_secret = HeaderValue::from_str(secret.expose_secret()).ok()?;
-        key_secret.set_sensitive(true);
-        Some(ExchangeHooks { transport, key_secret })
-    }
-}
-
-impl RequestHooks for ExchangeHooks {
-    fn prepare<'a>(
-        &'a self,
-        request: &'a mut reqwest::Request,
-        operation_id: &'static str,
-    ) -> BoxFuture<'a, Result<(), PrepareError>> {
-        request.headers_mut().insert("x-lw-uaks", self.key_secret.clone());
-        Box::pin(async move {
-            self.transport.admit(operation_id).await.map_err(|e| {
-                let message = e.to_string();
-                with_context(|ctx| ctx.error = Some(e));
-                message.into()
-            })
-        })
-    }
-
-    fn execute<'a>(
-        &'a self,
-        _client: &'a reqwest::Client,
-        request: reqwest::Request,
-        operation_id: &'static str,
-    ) -> BoxFuture<'a, reqwest::Result<reqwest::Response>> {
-        Box::pin(self.transport.send(request, operation_id, None))
+        let auth = match &self.credential {
+            Credential::Bearer(auth) => Some(auth.as_ref()),
+            Credential::KeySecret(_) => None,
+        };
+        Box::pin(self.transport.send(request, operation_id, auth))
     }
 }
