@@ -96,7 +96,7 @@ pub async fn run(
     target: &BulkTarget,
     progress: Progress,
 ) -> Result<BulkRun, CliError> {
-    let tokens = client.agent_tokens().search().filter(Field::TokenAlias.like(pattern)).send().await?;
+    let tokens = client.agent_tokens().search().filter(Field::Alias.like(pattern)).send().await?;
     let mut report = BulkReport::new(switch, pattern, target.dry_run);
     let requests = tokens.iter().filter(|t| t.enabled != switch.enabled()).count() as u64;
     if let Some(standing) = client.budget_standing(ApiFamily::AgentAccessTokens) {

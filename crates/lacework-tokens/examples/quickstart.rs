@@ -61,8 +61,8 @@ async fn main() -> Result<(), Box<dyn std::error::Error>> {
     println!("\nsearch: enabled tokens whose alias starts with \"ci-\" or \"prod-\"");
     let hits = tokens
         .search()
-        .filter(Field::TokenEnabled.eq(true))
-        .filter(Field::TokenAlias.rlike("^(ci|prod)-"))
+        .filter(Field::Enabled.eq(true))
+        .filter(Field::Alias.rlike("^(ci|prod)-"))
         .send()
         .await?;
     for hit in &hits {
@@ -72,8 +72,8 @@ async fn main() -> Result<(), Box<dyn std::error::Error>> {
     println!("\nsearch with `returns`: only aliases, for tokens created after the QA one");
     let rows = tokens
         .search()
-        .filter(Field::CreatedTime.ge(renamed.created_at.unwrap_or_default()))
-        .returns([Field::TokenAlias])
+        .filter(Field::CreatedAt.ge(renamed.created_at.unwrap_or_default()))
+        .returns([Field::Alias])
         .send_rows()
         .await?;
     println!("  {:?}", rows.iter().filter_map(|r| r.alias.as_deref()).collect::<Vec<_>>());

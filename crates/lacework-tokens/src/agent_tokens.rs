@@ -257,7 +257,7 @@ pub struct SearchBuilder<'c> {
 }
 
 impl<'c> SearchBuilder<'c> {
-    /// Adds a filter, e.g. `Field::TokenAlias.like("ci-%")`.
+    /// Adds a filter, e.g. `Field::Alias.like("ci-%")`.
     pub fn filter(mut self, filter: Filter) -> Self {
         self.filters.push(filter);
         self

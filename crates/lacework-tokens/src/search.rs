@@ -4,7 +4,7 @@
 //! ```
 //! use lacework_tokens::search::Field;
 //!
-//! let filters = [Field::TokenAlias.ilike("ci-%"), Field::TokenEnabled.eq(true)];
+//! let filters = [Field::Alias.ilike("ci-%"), Field::Enabled.eq(true)];
 //! # let _ = filters;
 //! ```
 
@@ -20,14 +20,16 @@ use crate::error::Error;
 /// A field of an agent token that searches filter on and return.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
 pub enum Field {
-    /// The token value (`accessToken`).
-    AccessToken,
-    /// When it was created (`createdTime`): compares as an instant when the operand is a time.
-    CreatedTime,
-    /// Its name (`tokenAlias`).
-    TokenAlias,
-    /// Whether it is enabled (`tokenEnabled`): compare with `true`/`false`.
-    TokenEnabled,
+    /// The token value, [`AgentToken::token`](crate::AgentToken::token) (the API's `accessToken`).
+    Token,
+    /// When it was created, [`AgentToken::created_at`](crate::AgentToken::created_at) (the API's
+    /// `createdTime`): compares as an instant when the operand is a time.
+    CreatedAt,
+    /// Its name, [`AgentToken::alias`](crate::AgentToken::alias) (the API's `tokenAlias`).
+    Alias,
+    /// Whether it is enabled, [`AgentToken::enabled`](crate::AgentToken::enabled) (the API's
+    /// `tokenEnabled`): compare with `true`/`false`.
+    Enabled,
     /// Its format version (`version`).
     Version,
 }
@@ -35,10 +37,10 @@ pub enum Field {
 impl Field {
     pub(crate) fn wire(self) -> WireField {
         match self {
-            Field::AccessToken => WireField::AccessToken,
-            Field::CreatedTime => WireField::CreatedTime,
-            Field::TokenAlias => WireField::TokenAlias,
-            Field::TokenEnabled => WireField::TokenEnabled,
+            Field::Token => WireField::AccessToken,
+            Field::CreatedAt => WireField::CreatedTime,
+            Field::Alias => WireField::TokenAlias,
+            Field::Enabled => WireField::TokenEnabled,
             Field::Version => WireField::Version,
         }
     }
@@ -210,12 +212,12 @@ impl Filter {
     /// that is a time is normalized, any other text is sent as is), flags as "1"/"0".
     fn operand(&self, operand: &Operand) -> Result<String, String> {
         match (self.field, operand) {
-            (Field::CreatedTime, Operand::Time(t)) => Ok(t.to_rfc3339_opts(SecondsFormat::Millis, true)),
-            (Field::CreatedTime, Operand::Text(t)) => Ok(DateTime::parse_from_rfc3339(t)
+            (Field::CreatedAt, Operand::Time(t)) => Ok(t.to_rfc3339_opts(SecondsFormat::Millis, true)),
+            (Field::CreatedAt, Operand::Text(t)) => Ok(DateTime::parse_from_rfc3339(t)
                 .map(|t| t.with_timezone(&Utc).to_rfc3339_opts(SecondsFormat::Millis, true))
                 .unwrap_or_else(|_| t.clone())),
-            (Field::CreatedTime, Operand::Flag(_)) => Err("createdTime compares with times".to_owned()),
-            (Field::TokenEnabled, Operand::Flag(flag)) => Ok(if *flag { "1" } else { "0" }.to_owned()),
+            (Field::CreatedAt, Operand::Flag(_)) => Err("createdTime compares with times".to_owned()),
+            (Field::Enabled, Operand::Flag(flag)) => Ok(if *flag { "1" } else { "0" }.to_owned()),
             (_, Operand::Text(t)) => Ok(t.clone()),
             (field, Operand::Time(_)) => Err(format!("{} compares with text, not a time", field.wire())),
             (field, Operand::Flag(_)) => Err(format!("{} compares with text, not a flag", field.wire())),
@@ -239,37 +241,37 @@ mod tests {
     #[test]
     fn operands_are_checked_before_sending() {
         let err = |f: Filter| f.to_wire(2).unwrap_err().to_string();
-        assert!(err(Field::TokenAlias.is_in(Vec::<String>::new())).contains("needs at least one value"));
-        assert!(err(Field::TokenAlias.eq(true)).contains("not a flag"));
-        assert!(err(Field::CreatedTime.eq(true)).contains("compares with times"));
+        assert!(err(Field::Alias.is_in(Vec::<String>::new())).contains("needs at least one value"));
+        assert!(err(Field::Alias.eq(true)).contains("not a flag"));
+        assert!(err(Field::CreatedAt.eq(true)).contains("compares with times"));
     }
 
     #[test]
     fn every_expression_applies_to_every_field() {
         // The spec allows every pair; the client refuses none of them.
-        assert!(Field::TokenAlias.gt("a").to_wire(0).is_ok());
+        assert!(Field::Alias.gt("a").to_wire(0).is_ok());
         assert!(Field::Version.ge("0.1").to_wire(0).is_ok());
-        assert!(Field::CreatedTime.like("2020%").to_wire(0).is_ok());
-        assert!(Field::TokenEnabled.eq("yes").to_wire(0).is_ok());
-        assert!(Field::TokenAlias.rlike("").to_wire(0).is_ok());
+        assert!(Field::CreatedAt.like("2020%").to_wire(0).is_ok());
+        assert!(Field::Enabled.eq("yes").to_wire(0).is_ok());
+        assert!(Field::Alias.rlike("").to_wire(0).is_ok());
     }
 
     #[test]
     fn filters_take_the_wire_shape() {
         let json = |f: Filter| serde_json::to_value(f.to_wire(0).unwrap()).unwrap();
         assert_eq!(
-            json(Field::TokenEnabled.eq(true)),
+            json(Field::Enabled.eq(true)),
             serde_json::json!({"field": "tokenEnabled", "expression": "eq", "value": "1"})
         );
         assert_eq!(
-            json(Field::TokenAlias.is_in(["a", "b"])),
+            json(Field::Alias.is_in(["a", "b"])),
             serde_json::json!({"field": "tokenAlias", "expression": "in", "values": ["a", "b"]})
         );
         let t = DateTime::parse_from_rfc3339("2020-12-16T16:43:37Z").unwrap().with_timezone(&Utc);
         assert_eq!(
-            json(Field::CreatedTime.between(t, "2021-01-01T00:00:00+01:00"))["values"],
+            json(Field::CreatedAt.between(t, "2021-01-01T00:00:00+01:00"))["values"],
             serde_json::json!(["2020-12-16T16:43:37.000Z", "2020-12-31T23:00:00.000Z"])
         );
-        assert_eq!(json(Field::TokenAlias.rlike("^a"))["expression"], "rlike");
+        assert_eq!(json(Field::Alias.rlike("^a"))["expression"], "rlike");
     }
 }

@@ -26,7 +26,7 @@ async fn a_job_four_times_the_window_finishes_paced_without_a_429() {
     let budget = Arc::new(LocalBudget::new(480, Duration::from_secs(1)));
     let client = builder(&sandbox).request_budget(budget.clone()).build().unwrap();
     let tokens = client.agent_tokens();
-    let found = tokens.search().filter(Field::TokenAlias.like("bulk-%")).send().await.unwrap();
+    let found = tokens.search().filter(Field::Alias.like("bulk-%")).send().await.unwrap();
     assert_eq!(found.len(), 2_000);
     for token in &found {
         tokens.disable(token.id().clone()).await.unwrap();

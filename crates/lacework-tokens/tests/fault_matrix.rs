@@ -107,9 +107,9 @@ fn operations() -> Vec<(&'static str, Call)> {
         }),
         ("listAgentAccessTokens", |c, _| Box::pin(async move { c.agent_tokens().list().await.map(drop) })),
         ("searchAgentAccessTokens", |c, _| {
-            Box::pin(async move {
-                c.agent_tokens().search().filter(Field::TokenAlias.eq("t")).send().await.map(drop)
-            })
+            Box::pin(
+                async move { c.agent_tokens().search().filter(Field::Alias.eq("t")).send().await.map(drop) },
+            )
         }),
         ("getAgentAccessToken", |c, t| {
             Box::pin(async move { c.agent_tokens().get(t.agent.as_str()).await.map(drop) })

@@ -60,15 +60,10 @@ async fn every_operation_in_every_wire_form() {
         let streamed: Vec<_> = tokens.list_stream().try_collect().await.unwrap();
         assert_eq!(streamed, all);
 
-        let hits = tokens.search().filter(Field::TokenEnabled.eq(false)).send().await.unwrap();
+        let hits = tokens.search().filter(Field::Enabled.eq(false)).send().await.unwrap();
         assert_eq!(hits.iter().map(|t| t.alias.as_str()).collect::<Vec<_>>(), ["still-off"]);
-        let rows = tokens
-            .search()
-            .filter(Field::TokenAlias.eq("Eng"))
-            .returns([Field::TokenAlias])
-            .send_rows()
-            .await
-            .unwrap();
+        let rows =
+            tokens.search().filter(Field::Alias.eq("Eng")).returns([Field::Alias]).send_rows().await.unwrap();
         assert_eq!((rows.len(), rows[0].alias.as_deref(), rows[0].token.is_none()), (1, Some("Eng"), true));
 
         let unknown = tokens.get("0".repeat(56).as_str()).await.unwrap_err();
@@ -119,11 +114,10 @@ async fn inputs_are_checked_before_anything_is_sent() {
         field(access.patch("5f3c1e2d9b8a7c6d5e4f3a2b").name("x".repeat(256)).send().await.unwrap_err()),
         "name"
     );
-    let filter =
-        tokens.search().filter(Field::TokenAlias.is_in(Vec::<String>::new())).send().await.unwrap_err();
+    let filter = tokens.search().filter(Field::Alias.is_in(Vec::<String>::new())).send().await.unwrap_err();
     assert!(field(filter).starts_with("filters[0]"));
     // Text bounds on createdTime are allowed by the spec (compared as text); a flag is not text.
-    let flag = tokens.search().filter(Field::TokenAlias.eq(true)).send().await.unwrap_err();
+    let flag = tokens.search().filter(Field::Alias.eq(true)).send().await.unwrap_err();
     assert!(field(flag).starts_with("filters[0]"));
     assert_eq!(world.sandbox.journal().len(), 0, "nothing was sent, not even a key exchange");
     assert!(access.create("x".repeat(255)).send().await.is_ok(), "255 characters is the limit");

@@ -23,37 +23,32 @@ async fn each_search_operator() {
     let at: Vec<_> = created.iter().map(|t| t.created_at.unwrap()).collect();
     let secret = |i: usize| created[i].token.expose_secret().to_owned();
     let cases: Vec<(Filter, &[&str])> = vec![
-        (Field::TokenAlias.eq("Eng"), &["Eng"]),
-        (Field::TokenAlias.ne("Eng"), &["eng-backend", "ops_1", "qa"]),
-        (Field::TokenAlias.is_in(["qa", "Eng"]), &["Eng", "qa"]),
-        (Field::TokenAlias.not_in(["qa", "Eng"]), &["eng-backend", "ops_1"]),
-        (Field::TokenAlias.like("eng%"), &["eng-backend"]),
-        (Field::TokenAlias.ilike("eng%"), &["Eng", "eng-backend"]),
-        (Field::TokenAlias.not_like("%_%"), &[]),
-        (Field::TokenAlias.not_ilike("E%"), &["ops_1", "qa"]),
-        (Field::TokenAlias.rlike("^[a-z]+_\\d$"), &["ops_1"]),
-        (Field::TokenAlias.not_rlike("[-_]"), &["Eng", "qa"]),
-        (Field::AccessToken.eq(secret(3)), &["qa"]),
-        (Field::TokenEnabled.eq(true), &["Eng", "eng-backend"]),
-        (Field::TokenEnabled.ne(true), &["ops_1", "qa"]),
+        (Field::Alias.eq("Eng"), &["Eng"]),
+        (Field::Alias.ne("Eng"), &["eng-backend", "ops_1", "qa"]),
+        (Field::Alias.is_in(["qa", "Eng"]), &["Eng", "qa"]),
+        (Field::Alias.not_in(["qa", "Eng"]), &["eng-backend", "ops_1"]),
+        (Field::Alias.like("eng%"), &["eng-backend"]),
+        (Field::Alias.ilike("eng%"), &["Eng", "eng-backend"]),
+        (Field::Alias.not_like("%_%"), &[]),
+        (Field::Alias.not_ilike("E%"), &["ops_1", "qa"]),
+        (Field::Alias.rlike("^[a-z]+_\\d$"), &["ops_1"]),
+        (Field::Alias.not_rlike("[-_]"), &["Eng", "qa"]),
+        (Field::Token.eq(secret(3)), &["qa"]),
+        (Field::Enabled.eq(true), &["Eng", "eng-backend"]),
+        (Field::Enabled.ne(true), &["ops_1", "qa"]),
         (Field::Version.eq("0.1"), &["Eng", "eng-backend", "ops_1", "qa"]),
-        (Field::CreatedTime.gt(at[1]), &["ops_1", "qa"]),
-        (Field::CreatedTime.ge(at[1]), &["eng-backend", "ops_1", "qa"]),
-        (Field::CreatedTime.lt(at[1]), &["Eng"]),
-        (Field::CreatedTime.le(at[1]), &["Eng", "eng-backend"]),
-        (Field::CreatedTime.between(at[1], at[2]), &["eng-backend", "ops_1"]),
-        (Field::CreatedTime.eq(at[0]), &["Eng"]),
+        (Field::CreatedAt.gt(at[1]), &["ops_1", "qa"]),
+        (Field::CreatedAt.ge(at[1]), &["eng-backend", "ops_1", "qa"]),
+        (Field::CreatedAt.lt(at[1]), &["Eng"]),
+        (Field::CreatedAt.le(at[1]), &["Eng", "eng-backend"]),
+        (Field::CreatedAt.between(at[1], at[2]), &["eng-backend", "ops_1"]),
+        (Field::CreatedAt.eq(at[0]), &["Eng"]),
     ];
     for (filter, expected) in cases {
         assert_eq!(aliases(&world, filter.clone()).await, expected, "{filter:?}");
     }
-    let windowed = tokens
-        .search()
-        .time_range(Some(at[2]), None)
-        .filter(Field::TokenEnabled.eq(false))
-        .send()
-        .await
-        .unwrap();
+    let windowed =
+        tokens.search().time_range(Some(at[2]), None).filter(Field::Enabled.eq(false)).send().await.unwrap();
     assert_eq!(windowed.len(), 2);
 }
 
@@ -71,7 +66,7 @@ async fn streams_follow_next_page_across_three_pages() {
         world.sandbox.journal().iter().filter(|e| e.raw_path.starts_with("/api/v2/_pages/")).count();
     assert_eq!(next_pages, 2, "three pages: the first and two next pages");
 
-    let found = tokens.search().filter(Field::TokenAlias.like("bulk-%")).send().await.unwrap();
+    let found = tokens.search().filter(Field::Alias.like("bulk-%")).send().await.unwrap();
     assert_eq!(found.len(), 5);
 
     // The stream is lazy: reading two tokens fetches one page.

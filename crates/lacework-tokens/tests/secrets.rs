@@ -52,7 +52,7 @@ async fn no_secret_reaches_any_output() {
     printed.push(format!("{:?}", tokens.list().await.unwrap()));
     printed.push(format!(
         "{:?}",
-        tokens.search().filter(Field::AccessToken.eq(token.token.expose_secret())).send_rows().await
+        tokens.search().filter(Field::Token.eq(token.token.expose_secret())).send_rows().await
     ));
     let access = client.access_tokens().create("ci").send().await.unwrap();
     printed.push(format!("{access:?}"));

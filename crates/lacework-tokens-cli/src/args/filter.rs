@@ -23,11 +23,11 @@ const OPERATORS: &str = "eq ne like ilike not_like not_ilike rlike not_rlike gt 
 fn field(name: &str) -> Result<Field, String> {
     let key: String = name.chars().filter(|c| *c != '_' && *c != '-').collect::<String>().to_lowercase();
     Ok(match key.as_str() {
-        "alias" | "tokenalias" => Field::TokenAlias,
-        "enabled" | "tokenenabled" => Field::TokenEnabled,
-        "created" | "createdtime" => Field::CreatedTime,
+        "alias" | "tokenalias" => Field::Alias,
+        "enabled" | "tokenenabled" => Field::Enabled,
+        "created" | "createdtime" => Field::CreatedAt,
         "version" => Field::Version,
-        "token" | "accesstoken" => Field::AccessToken,
+        "token" | "accesstoken" => Field::Token,
         _ => return Err(format!("unknown field {name:?}; expected one of: {FIELDS}")),
     })
 }
@@ -83,23 +83,20 @@ mod tests {
 
     #[test]
     fn fields_and_operators_by_any_name() {
-        assert_eq!(parse("alias:like:ci-%"), Field::TokenAlias.like("ci-%"));
-        assert_eq!(parse("tokenAlias:NOT-LIKE:ci-%"), Field::TokenAlias.not_like("ci-%"));
-        assert_eq!(parse("token_enabled:eq:true"), Field::TokenEnabled.eq("true"));
-        assert_eq!(parse("alias:in:a,b"), Field::TokenAlias.is_in(["a", "b"]));
-        assert_eq!(parse("alias:eq:"), Field::TokenAlias.eq(""), "an empty value is a value");
+        assert_eq!(parse("alias:like:ci-%"), Field::Alias.like("ci-%"));
+        assert_eq!(parse("tokenAlias:NOT-LIKE:ci-%"), Field::Alias.not_like("ci-%"));
+        assert_eq!(parse("token_enabled:eq:true"), Field::Enabled.eq("true"));
+        assert_eq!(parse("alias:in:a,b"), Field::Alias.is_in(["a", "b"]));
+        assert_eq!(parse("alias:eq:"), Field::Alias.eq(""), "an empty value is a value");
     }
 
     #[test]
     fn times_keep_their_colons() {
         assert_eq!(
             parse("created:between:2024-01-01T00:00:00Z,2024-07-01T00:00:00Z"),
-            Field::CreatedTime.between("2024-01-01T00:00:00Z", "2024-07-01T00:00:00Z")
+            Field::CreatedAt.between("2024-01-01T00:00:00Z", "2024-07-01T00:00:00Z")
         );
-        assert_eq!(
-            parse("createdTime:gt:2024-01-01T00:00:00Z"),
-            Field::CreatedTime.gt("2024-01-01T00:00:00Z")
-        );
+        assert_eq!(parse("createdTime:gt:2024-01-01T00:00:00Z"), Field::CreatedAt.gt("2024-01-01T00:00:00Z"));
     }
 
     #[test]

@@ -60,7 +60,7 @@ pub async fn run(client: &Client, command: AgentCommand, context: &Context) -> R
         AgentCommand::Search(args) => {
             // `--filter`s first, so the facade's `filters[N]` in an error is the Nth `--filter`.
             let mut filters: Vec<_> = args.filters.into_iter().map(|f| f.0).collect();
-            filters.extend(args.alias_like.map(|pattern| Field::TokenAlias.like(pattern)));
+            filters.extend(args.alias_like.map(|pattern| Field::Alias.like(pattern)));
             output.print(&list(&tokens.search().filters(filters).send().await?))
         }
     }

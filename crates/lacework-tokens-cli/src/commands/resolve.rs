@@ -30,9 +30,9 @@ impl Resolved {
 pub async fn resolve(client: &Client, token: &TokenRef) -> Result<Resolved, CliError> {
     let (filter, named) = match token {
         TokenRef::Value(id) => return Ok(Resolved::Id(id.clone())),
-        TokenRef::Alias(alias) => (Field::TokenAlias.eq(alias), format!("the alias {alias:?}")),
+        TokenRef::Alias(alias) => (Field::Alias.eq(alias), format!("the alias {alias:?}")),
         TokenRef::Hint(start) => {
-            (Field::AccessToken.like(format!("{start}%")), format!("a value starting {start}"))
+            (Field::Token.like(format!("{start}%")), format!("a value starting {start}"))
         }
     };
     the_one(search(client, filter).await?, &named)
