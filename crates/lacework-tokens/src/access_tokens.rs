@@ -5,7 +5,7 @@ use lacework_tokens_api::ClientAccessTokensExt;
 use lacework_tokens_api::types;
 
 use crate::error::Error;
-use crate::models::{AccessToken, NewAccessToken, Status};
+use crate::models::{AccessToken, AccessTokenId, NewAccessToken, Status};
 use crate::path_id;
 use crate::{Client, call};
 
@@ -24,8 +24,8 @@ fn wire_name<T: TryFrom<String, Error: std::fmt::Display>>(name: String) -> Resu
     name.try_into().map_err(|e: T::Error| Error::invalid("name", e.to_string()))
 }
 
-fn checked_id(id: &str) -> Result<&str, Error> {
-    path_id::checked("id", id)
+fn checked_id(id: &AccessTokenId) -> Result<&str, Error> {
+    path_id::checked("id", id.as_str())
 }
 
 impl<'c> AccessTokens<'c> {
@@ -54,20 +54,22 @@ impl<'c> AccessTokens<'c> {
     }
 
     /// One token.
-    pub async fn get(&self, id: &str) -> Result<AccessToken, Error> {
-        let call = self.client.inner.api.get_access_token().access_token_id(checked_id(id)?).send();
+    pub async fn get(&self, id: impl Into<AccessTokenId>) -> Result<AccessToken, Error> {
+        let id = id.into();
+        let call = self.client.inner.api.get_access_token().access_token_id(checked_id(&id)?).send();
         Ok(self.client.run("getAccessToken", call).await?.into())
     }
 
     /// Starts a patch of the token's name or status.
-    pub fn patch(&self, id: impl Into<String>) -> PatchAccessToken<'c> {
+    pub fn patch(&self, id: impl Into<AccessTokenId>) -> PatchAccessToken<'c> {
         PatchAccessToken { client: self.client, id: id.into(), name: None, status: None }
     }
 
     /// Deletes a token; getting it afterwards answers 404. If an attempt timed out or its answer
     /// broke off and the retry finds the token gone, the delete is taken as done.
-    pub async fn delete(&self, id: &str) -> Result<(), Error> {
-        let call = self.client.inner.api.delete_access_token().access_token_id(checked_id(id)?).send();
+    pub async fn delete(&self, id: impl Into<AccessTokenId>) -> Result<(), Error> {
+        let id = id.into();
+        let call = self.client.inner.api.delete_access_token().access_token_id(checked_id(&id)?).send();
         let (outcome, context) = call::scoped(call).await;
         let maybe_applied = context.maybe_applied;
         match call::settle("deleteAccessToken", self.client.inner.auth.kind(), outcome, context).await {
@@ -133,7 +135,7 @@ impl CreateAccessToken<'_> {
 #[must_use = "nothing changes until `.send().await`"]
 pub struct PatchAccessToken<'c> {
     client: &'c Client,
-    id: String,
+    id: AccessTokenId,
     name: Option<String>,
     status: Option<Status>,
 }

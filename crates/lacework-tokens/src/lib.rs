@@ -28,8 +28,8 @@ pub use client::{
 };
 pub use error::Error;
 pub use models::{
-    AccessToken, AgentToken, AgentTokenId, AgentTokenRow, BearerToken, NewAccessToken, Os, Status,
-    Subscription,
+    AccessToken, AccessTokenId, AgentToken, AgentTokenId, AgentTokenRow, BearerToken, NewAccessToken, Os,
+    Status, Subscription,
 };
 pub use rate_limit::RateLimitInfo;
 pub use retry::RetryPolicy;

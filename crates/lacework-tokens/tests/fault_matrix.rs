@@ -141,7 +141,8 @@ async fn cell(operation: &'static str, call: Call, fault: Fault) -> (Outcome, us
     let client = builder(&sandbox).timeout(timeout).retry_policy(policy).build().unwrap();
     let agent = client.agent_tokens().create("t").send().await.unwrap();
     let access = client.access_tokens().create("t").send().await.unwrap();
-    let targets = Targets { agent: agent.token.expose_secret().to_owned(), access: access.token.id.clone() };
+    let targets =
+        Targets { agent: agent.token.expose_secret().to_owned(), access: access.token.id.to_string() };
     let mut secrets = vec![sandbox.secret().to_owned(), targets.agent.clone()];
     secrets.extend(access.secret.as_ref().map(|s| s.expose_secret().to_owned()));
 

@@ -49,7 +49,7 @@ pub async fn run(client: &Client, command: AccessCommand, context: &Context) -> 
         AccessCommand::Delete { id } => {
             let resolved = resolve_access(client, &id).await?;
             tokens.delete(resolved.id()).await?;
-            output.print(&Deleted::new(resolved.id()))
+            output.print(&Deleted::new(resolved.id().as_str()))
         }
     }
 }

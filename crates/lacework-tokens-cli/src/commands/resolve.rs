@@ -3,7 +3,7 @@
 //! must find exactly one token.
 
 use lacework_tokens::search::{Field, Filter};
-use lacework_tokens::{AccessToken, AgentToken, AgentTokenId, Client};
+use lacework_tokens::{AccessToken, AccessTokenId, AgentToken, AgentTokenId, Client};
 
 use crate::args::{AccessRef, TokenRef};
 use crate::error::CliError;
@@ -41,14 +41,14 @@ pub async fn resolve(client: &Client, token: &TokenRef) -> Result<Resolved, CliE
 /// An access token named: its id only, or the whole token when the list found it by name.
 pub enum ResolvedAccess {
     /// An id given as it is: nothing was fetched.
-    Id(String),
+    Id(AccessTokenId),
     /// Found by its name in the list.
     Token(Box<AccessToken>),
 }
 
 impl ResolvedAccess {
     /// The token's id.
-    pub fn id(&self) -> &str {
+    pub fn id(&self) -> &AccessTokenId {
         match self {
             ResolvedAccess::Id(id) => id,
             ResolvedAccess::Token(token) => &token.id,
@@ -59,7 +59,7 @@ impl ResolvedAccess {
 /// Resolves an access token's `id` argument.
 pub async fn resolve_access(client: &Client, id: &AccessRef) -> Result<ResolvedAccess, CliError> {
     let name = match id {
-        AccessRef::Id(id) => return Ok(ResolvedAccess::Id(id.clone())),
+        AccessRef::Id(id) => return Ok(ResolvedAccess::Id(id.into())),
         AccessRef::Name(name) => name,
     };
     let mut found: Vec<_> = client

@@ -31,7 +31,7 @@ impl AccessTokenView {
     /// The view of a token read back from the API.
     pub fn new(token: &AccessToken) -> AccessTokenView {
         AccessTokenView {
-            id: token.id.clone(),
+            id: token.id.to_string(),
             name: token.name.clone(),
             status: token.status.map(|s| s.to_string()),
             scope: token.scope.clone(),

@@ -114,7 +114,12 @@ impl World {
     /// An access token's id, by its name.
     pub fn access_token_id(&self, name: &str) -> String {
         let tokens = self.block_on(self.client.access_tokens().list()).unwrap();
-        tokens.into_iter().find(|t| t.name.as_deref() == Some(name)).expect("the access token exists").id
+        tokens
+            .into_iter()
+            .find(|t| t.name.as_deref() == Some(name))
+            .expect("the access token exists")
+            .id
+            .to_string()
     }
 }
 

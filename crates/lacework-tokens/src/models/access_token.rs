@@ -43,12 +43,77 @@ impl fmt::Display for Status {
     }
 }
 
+/// An API access token's id: not a secret (unlike an agent token's value), and not to be mixed
+/// up with one. Converts from `&str` and `String`, so calls take ids as they come.
+#[derive(Clone, Debug, Default, PartialEq, Eq, Hash, PartialOrd, Ord)]
+pub struct AccessTokenId(String);
+
+impl AccessTokenId {
+    /// Wraps an id.
+    pub fn new(id: impl Into<String>) -> Self {
+        AccessTokenId(id.into())
+    }
+
+    /// The id as text.
+    pub fn as_str(&self) -> &str {
+        &self.0
+    }
+}
+
+impl std::fmt::Display for AccessTokenId {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(&self.0)
+    }
+}
+
+impl AsRef<str> for AccessTokenId {
+    fn as_ref(&self) -> &str {
+        &self.0
+    }
+}
+
+impl PartialEq<str> for AccessTokenId {
+    fn eq(&self, other: &str) -> bool {
+        self.0 == other
+    }
+}
+
+impl PartialEq<&str> for AccessTokenId {
+    fn eq(&self, other: &&str) -> bool {
+        self.0 == *other
+    }
+}
+
+impl From<&str> for AccessTokenId {
+    fn from(id: &str) -> Self {
+        AccessTokenId::new(id)
+    }
+}
+
+impl From<String> for AccessTokenId {
+    fn from(id: String) -> Self {
+        AccessTokenId(id)
+    }
+}
+
+impl From<&String> for AccessTokenId {
+    fn from(id: &String) -> Self {
+        AccessTokenId(id.clone())
+    }
+}
+
+impl From<&AccessTokenId> for AccessTokenId {
+    fn from(id: &AccessTokenId) -> Self {
+        id.clone()
+    }
+}
+
 /// An API access token (its secret is only in [`NewAccessToken`]).
 #[derive(Clone, Debug, PartialEq)]
 #[non_exhaustive]
 pub struct AccessToken {
     /// Its id (`id`, or `accessTokenId` when only that is sent).
-    pub id: String,
+    pub id: AccessTokenId,
     /// Its name.
     pub name: Option<String>,
     /// Its owner.
@@ -78,7 +143,7 @@ pub struct NewAccessToken {
 impl From<types::AccessToken> for AccessToken {
     fn from(wire: types::AccessToken) -> Self {
         AccessToken {
-            id: wire.id.or(wire.access_token_id).unwrap_or_default(),
+            id: AccessTokenId(wire.id.or(wire.access_token_id).unwrap_or_default()),
             name: wire.name,
             user_id: wire.user_id,
             created_at: wire.creation_date,

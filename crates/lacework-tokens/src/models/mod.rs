@@ -3,7 +3,7 @@
 mod access_token;
 mod agent_token;
 
-pub use access_token::{AccessToken, NewAccessToken, Status};
+pub use access_token::{AccessToken, AccessTokenId, NewAccessToken, Status};
 pub use agent_token::{AgentToken, AgentTokenId, AgentTokenRow, Os, Subscription};
 
 use chrono::{DateTime, Utc};
