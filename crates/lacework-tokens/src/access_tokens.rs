@@ -7,21 +7,13 @@ use lacework_tokens_api::types;
 use crate::error::Error;
 use crate::models::{AccessToken, AccessTokenId, NewAccessToken, Status};
 use crate::path_id;
+use crate::wire::wire_name;
 use crate::{Client, call};
 
 /// The API access tokens (see [`Client::access_tokens`]).
 #[derive(Clone, Copy, Debug)]
 pub struct AccessTokens<'c> {
     pub(crate) client: &'c Client,
-}
-
-/// A name as the wire type takes it: 1 to 255 characters (the API's rule, checked before sending).
-fn wire_name<T: TryFrom<String, Error: std::fmt::Display>>(name: String) -> Result<T, Error> {
-    let length = name.chars().count();
-    if !(1..=255).contains(&length) {
-        return Err(Error::invalid("name", format!("must be 1 to 255 characters, got {length}")));
-    }
-    name.try_into().map_err(|e: T::Error| Error::invalid("name", e.to_string()))
 }
 
 fn checked_id(id: &AccessTokenId) -> Result<&str, Error> {

@@ -5,9 +5,7 @@ use chrono::{DateTime, Utc};
 use futures_util::{Stream, TryStreamExt};
 use lacework_tokens_api::ClientAgentAccessTokensExt;
 use lacework_tokens_api::types::{
-    self, AgentAccessTokenList, AgentAccessTokenPropsInput, AgentAccessTokenPropsInputOs,
-    AgentAccessTokenPropsInputSubscription, AgentAccessTokenSearch, AgentAccessTokenSearchResult, Paging,
-    TokenEnabled,
+    self, AgentAccessTokenList, AgentAccessTokenSearch, AgentAccessTokenSearchResult, Paging,
 };
 
 use crate::Client;
@@ -15,7 +13,8 @@ use crate::error::Error;
 use crate::models::{AgentToken, AgentTokenId, AgentTokenRow, Os, Subscription};
 use crate::paging::{self, Page};
 use crate::path_id;
-use crate::search::{Field, Filter, time_filter};
+use crate::search::{Field, Filter};
+use crate::wire::{props_input, time_filter, token_enabled, wire_alias};
 
 /// The agent access tokens of the client's account (see [`Client::agent_tokens`]).
 #[derive(Clone, Copy, Debug)]
@@ -35,55 +34,6 @@ impl Page for AgentAccessTokenSearchResult {
     fn into_parts(self) -> (Vec<Self::Item>, Option<Paging>) {
         (self.data, self.paging)
     }
-}
-
-/// `tokenEnabled` as this crate sends it: the integers the live service and the Go SDK use.
-fn token_enabled(enabled: bool) -> TokenEnabled {
-    TokenEnabled::Integer(i64::from(enabled).try_into().expect("the spec allows 0 and 1"))
-}
-
-fn os_input(os: &Os) -> Result<AgentAccessTokenPropsInputOs, Error> {
-    match os {
-        Os::Linux => Ok(AgentAccessTokenPropsInputOs::Linux),
-        Os::Windows => Ok(AgentAccessTokenPropsInputOs::Windows),
-        Os::Other(other) => Err(Error::invalid("os", format!("{other:?} is not linux or windows"))),
-    }
-}
-
-fn subscription_input(subscription: &Subscription) -> Result<AgentAccessTokenPropsInputSubscription, Error> {
-    match subscription {
-        Subscription::Standard => Ok(AgentAccessTokenPropsInputSubscription::Standard),
-        Subscription::Professional => Ok(AgentAccessTokenPropsInputSubscription::Professional),
-        Subscription::Enterprise => Ok(AgentAccessTokenPropsInputSubscription::Enterprise),
-        Subscription::Other(other) => Err(Error::invalid(
-            "subscription",
-            format!("{other:?} is not standard, professional or enterprise"),
-        )),
-    }
-}
-
-/// The props a create or update sends, or `None` when none was set.
-fn props_input(
-    description: Option<String>,
-    os: Option<&Os>,
-    subscription: Option<&Subscription>,
-) -> Result<Option<AgentAccessTokenPropsInput>, Error> {
-    if description.is_none() && os.is_none() && subscription.is_none() {
-        return Ok(None);
-    }
-    Ok(Some(AgentAccessTokenPropsInput {
-        description,
-        os: os.map(os_input).transpose()?,
-        subscription: subscription.map(subscription_input).transpose()?,
-    }))
-}
-
-/// An alias as the wire type takes it; a blank one is refused before sending.
-fn wire_alias<T: TryFrom<String, Error: std::fmt::Display>>(alias: String) -> Result<T, Error> {
-    if alias.trim().is_empty() {
-        return Err(Error::invalid("alias", "must not be empty"));
-    }
-    alias.try_into().map_err(|e: T::Error| Error::invalid("alias", e.to_string()))
 }
 
 impl<'c> AgentTokens<'c> {

@@ -21,6 +21,7 @@ mod retry;
 pub mod search;
 pub mod token_store;
 mod transport;
+mod wire;
 
 pub use client::{
     Client, ClientBuilder, DEFAULT_CONNECT_TIMEOUT, DEFAULT_MAX_BODY_SIZE, DEFAULT_REFRESH_MARGIN,

@@ -4,7 +4,6 @@
 use std::fmt;
 
 use chrono::{DateTime, Utc};
-use lacework_tokens_api::types;
 use secrecy::SecretString;
 
 /// Whether an access token can be used.
@@ -14,24 +13,6 @@ pub enum Status {
     Active,
     /// Switched off.
     Inactive,
-}
-
-impl From<types::AccessTokenStatus> for Status {
-    fn from(status: types::AccessTokenStatus) -> Self {
-        match status {
-            types::AccessTokenStatus::Active => Status::Active,
-            types::AccessTokenStatus::Inactive => Status::Inactive,
-        }
-    }
-}
-
-impl From<Status> for types::AccessTokenStatus {
-    fn from(status: Status) -> Self {
-        match status {
-            Status::Active => types::AccessTokenStatus::Active,
-            Status::Inactive => types::AccessTokenStatus::Inactive,
-        }
-    }
 }
 
 impl fmt::Display for Status {
@@ -138,26 +119,4 @@ pub struct NewAccessToken {
     pub token: AccessToken,
     /// Its secret. `Debug` hides it.
     pub secret: Option<SecretString>,
-}
-
-impl From<types::AccessToken> for AccessToken {
-    fn from(wire: types::AccessToken) -> Self {
-        AccessToken {
-            id: AccessTokenId(wire.id.or(wire.access_token_id).unwrap_or_default()),
-            name: wire.name,
-            user_id: wire.user_id,
-            created_at: wire.creation_date,
-            updated_at: wire.last_updated,
-            expires_at: wire.expiration_date,
-            scope: wire.scope,
-            status: wire.status.map(Status::from),
-        }
-    }
-}
-
-impl From<types::AccessToken> for NewAccessToken {
-    fn from(mut wire: types::AccessToken) -> Self {
-        let secret = wire.token.take().map(|s| SecretString::from(s.into_inner()));
-        NewAccessToken { token: wire.into(), secret }
-    }
 }
