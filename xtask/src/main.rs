@@ -1,14 +1,13 @@
 //! Maintainer tasks, run as `cargo xtask <command>`. Only the standard library: this must build
 //! quickly on a fresh machine.
 //!
-//! - `regen`: regenerate the client from the spec and update the snapshots of it, naming those
-//!   that changed.
-//! - `regen --check`: fail, naming the command to run, when a snapshot is stale.
-//! - `bench-build`: what generating the client in build.rs costs a cold build (bench_build.rs).
+//! - `regen`: regenerate the shipped client (`src/generated.rs`) and its surface page
+//!   (`api-surface.txt`) from the spec, naming the files that changed.
+//! - `regen --check`: fail, naming the command to run, when a shipped file is stale.
+//! - `bench-build`: what the api crate's build script costs a cold build (bench_build.rs).
 
 mod bench_build;
 
-use std::collections::BTreeMap;
 use std::path::{Path, PathBuf};
 use std::process::{Command, ExitCode};
 use std::time::Instant;
@@ -20,28 +19,31 @@ USAGE:
     cargo xtask <COMMAND> [OPTIONS]
 
 COMMANDS:
-    regen        Regenerate the client from spec/lacework-tokens.yaml and update its snapshots
-    bench-build  Measure what build-time code generation costs a cold build, and regen's time
+    regen        Regenerate the client from spec/lacework-tokens.yaml and report what changed
+    bench-build  Measure what the api crate's build script costs a cold build, and regen's time
     help         Print this help
 
 Run `cargo xtask <COMMAND> --help` for a command's options.";
 
 const REGEN_HELP: &str = "\
-cargo xtask regen: regenerate the client and update its snapshots
+cargo xtask regen: regenerate the client and report what changed
 
-Builds crates/lacework-tokens-api (whose build.rs runs progenitor on spec/lacework-tokens.yaml),
-updates the insta snapshots in crates/lacework-tokens-api/tests/snapshots/ and prints which of
-them changed. Review that diff before you commit it.
+Runs the generator (progenitor, configured by crates/lacework-tokens-api/codegen.rs) on
+spec/lacework-tokens.yaml and writes what it makes into crates/lacework-tokens-api/:
+src/generated.rs (the code the crate ships and compiles) and api-surface.txt (the page a
+reviewer reads first). Prints which of them changed. Review that diff before you commit it.
 
 USAGE:
     cargo xtask regen [--check]
 
 OPTIONS:
-    --check    Change nothing; fail if any snapshot is stale (what CI runs)
+    --check    Change nothing; fail if a shipped file is stale (what CI runs)
     -h, --help Print this help";
 
-/// Where the snapshots live, relative to the workspace root.
-pub(crate) const SNAPSHOT_DIR: &str = "crates/lacework-tokens-api/tests/snapshots";
+/// The api crate, relative to the workspace root.
+pub(crate) const API_DIR: &str = "crates/lacework-tokens-api";
+/// The files the generator writes, relative to the api crate.
+pub(crate) const GENERATED_FILES: [&str; 2] = ["src/generated.rs", "api-surface.txt"];
 
 fn main() -> ExitCode {
     let args: Vec<String> = std::env::args().skip(1).collect();
@@ -80,63 +82,80 @@ fn main() -> ExitCode {
 
 fn regen() -> Result<(), String> {
     let root = workspace_root();
-    let dir = root.join(SNAPSHOT_DIR);
-    let before = read_snapshots(&dir)?;
+    let before = read_generated(&root)?;
     let started = Instant::now();
-    // INSTA_UPDATE=always writes changed snapshots in place (and the test then passes).
-    run_snapshot_tests(&root, "always")?;
-    let after = read_snapshots(&dir)?;
-    let changed: Vec<&String> = after.keys().filter(|name| before.get(*name) != after.get(*name)).collect();
+    run_generator(&root, Mode::Write)?;
+    let after = read_generated(&root)?;
     println!("regenerated in {:.1}s", started.elapsed().as_secs_f64());
+    let changed: Vec<&str> = GENERATED_FILES
+        .iter()
+        .zip(before.iter().zip(&after))
+        .filter(|(_, (b, a))| b != a)
+        .map(|(f, _)| *f)
+        .collect();
     if changed.is_empty() {
-        println!("no snapshot changed");
+        println!("no generated file changed");
     } else {
-        println!("changed snapshots (review with `git diff {SNAPSHOT_DIR}`):");
-        for name in changed {
-            println!("    {name}");
+        println!("changed (review with `git diff {API_DIR}`):");
+        for file in changed {
+            println!("    {API_DIR}/{file}");
         }
     }
     Ok(())
 }
 
 fn check() -> Result<(), String> {
-    run_snapshot_tests(&workspace_root(), "no").map_err(|_| {
-        "the generated client's snapshots are stale: run `cargo xtask regen` and review the diff".to_owned()
+    run_generator(&workspace_root(), Mode::Check).map_err(|_| {
+        "the shipped generated files are stale: run `cargo xtask regen` and review the diff".to_owned()
     })?;
-    println!("snapshots are current");
+    println!("the shipped generated files are current");
     Ok(())
 }
 
-pub(crate) fn run_snapshot_tests(root: &Path, insta_update: &str) -> Result<(), String> {
-    let cargo = std::env::var_os("CARGO").unwrap_or_else(|| "cargo".into());
-    let status = Command::new(cargo)
-        .current_dir(root)
-        .args(["test", "--quiet", "--package", "lacework-tokens-api", "--test", "snapshots"])
-        .env("INSTA_UPDATE", insta_update)
-        .env_remove("INSTA_FORCE_PASS")
-        .status()
-        .map_err(|e| format!("cannot run cargo: {e}"))?;
-    if status.success() { Ok(()) } else { Err(format!("the snapshot tests failed ({status})")) }
+/// Whether the generator test may write the files it finds stale.
+#[derive(Clone, Copy)]
+pub(crate) enum Mode {
+    Check,
+    Write,
 }
 
-/// The snapshot files by name, with their contents.
-fn read_snapshots(dir: &Path) -> Result<BTreeMap<String, String>, String> {
-    let mut snapshots = BTreeMap::new();
-    let entries = match std::fs::read_dir(dir) {
-        Ok(entries) => entries,
-        Err(e) if e.kind() == std::io::ErrorKind::NotFound => return Ok(snapshots),
-        Err(e) => return Err(format!("cannot read {}: {e}", dir.display())),
+/// Runs the api crate's `generated` test, which generates the client from the spec and compares
+/// it with the shipped files (or, in `Mode::Write`, writes them). The `regen` feature makes the
+/// crate itself build from the spec, so that a spec edit cannot stop the test from compiling.
+pub(crate) fn run_generator(root: &Path, mode: Mode) -> Result<(), String> {
+    let cargo = std::env::var_os("CARGO").unwrap_or_else(|| "cargo".into());
+    let mut command = Command::new(cargo);
+    command.current_dir(root).args([
+        "test",
+        "--quiet",
+        "--package",
+        "lacework-tokens-api",
+        "--features",
+        "regen",
+        "--test",
+        "generated",
+    ]);
+    match mode {
+        Mode::Check => command.env_remove("LACEWORK_TOKENS_REGEN"),
+        Mode::Write => command.env("LACEWORK_TOKENS_REGEN", "write"),
     };
-    for entry in entries {
-        let path = entry.map_err(|e| format!("cannot read {}: {e}", dir.display()))?.path();
-        if path.extension().is_some_and(|ext| ext == "snap") {
-            let contents =
-                std::fs::read_to_string(&path).map_err(|e| format!("cannot read {}: {e}", path.display()))?;
-            let name = path.file_name().unwrap_or_default().to_string_lossy().into_owned();
-            snapshots.insert(name, contents);
-        }
-    }
-    Ok(snapshots)
+    let status = command.status().map_err(|e| format!("cannot run cargo: {e}"))?;
+    if status.success() { Ok(()) } else { Err(format!("the generator test failed ({status})")) }
+}
+
+/// The generated files' contents (empty when missing), in the order of `GENERATED_FILES`.
+fn read_generated(root: &Path) -> Result<Vec<String>, String> {
+    GENERATED_FILES
+        .iter()
+        .map(|file| {
+            let path = root.join(API_DIR).join(file);
+            match std::fs::read_to_string(&path) {
+                Ok(text) => Ok(text),
+                Err(e) if e.kind() == std::io::ErrorKind::NotFound => Ok(String::new()),
+                Err(e) => Err(format!("cannot read {}: {e}", path.display())),
+            }
+        })
+        .collect()
 }
 
 pub(crate) fn workspace_root() -> PathBuf {
