@@ -24,10 +24,11 @@ build-dependencies). Prints both times and the overhead, then the time of a warm
 Takes a few minutes; run it on a quiet machine.
 
 USAGE:
-    cargo xtask bench-build [--release]
+    cargo xtask bench-build [--release] [--rounds N]
 
 OPTIONS:
-    --release  Build the app with the release profile (default: the debug profile)
+    --release     Build the app with the release profile (default: the debug profile)
+    --rounds N    Cold-build each variant N times, alternating which goes first (default: 1)
     -h, --help Print this help";
 
 /// The profile the app is built with.
@@ -53,7 +54,7 @@ const APP_MAIN: &str = r#"fn main() {
 }
 "#;
 
-pub fn run(profile: Profile) -> Result<(), String> {
+pub fn run(profile: Profile, rounds: usize) -> Result<(), String> {
     let root = workspace_root();
     let base = root.join("target/bench-build");
     let _ = std::fs::remove_dir_all(&base);
@@ -70,13 +71,31 @@ pub fn run(profile: Profile) -> Result<(), String> {
         Profile::Debug => "debug",
         Profile::Release => "release",
     };
-    println!("cold build of an app that depends on the facade ({name} profile):");
-    let with_build_rs = cold_build(&generated, profile)?;
-    println!("  as shipped (build.rs checks the spec hash): {:>6.1} s", with_build_rs.as_secs_f64());
-    let with_pasted = cold_build(&pasted, profile)?;
-    println!("  plain pasted code, no build.rs:             {:>6.1} s", with_pasted.as_secs_f64());
-    let overhead = with_build_rs.as_secs_f64() / with_pasted.as_secs_f64() - 1.0;
-    println!("  the build script adds {:.1}% (target <= 3%)", overhead * 100.0);
+    println!("cold build of an app that depends on the facade ({name} profile), {rounds} round(s):");
+    let mut overheads = Vec::new();
+    for round in 0..rounds {
+        // Alternate which variant goes first, so that a machine getting busier or quieter during
+        // the run does not favour one of them.
+        let order = if round % 2 == 0 { [&generated, &pasted] } else { [&pasted, &generated] };
+        let mut times = Vec::new();
+        for copy in order {
+            let _ = std::fs::remove_dir_all(copy.join("target"));
+            times.push(cold_build(copy, profile)?);
+        }
+        let (shipped, plain) = if round % 2 == 0 { (times[0], times[1]) } else { (times[1], times[0]) };
+        let overhead = shipped.as_secs_f64() / plain.as_secs_f64() - 1.0;
+        println!(
+            "  round {}: as shipped (build.rs checks the spec hash) {:.1} s, plain pasted code {:.1} s: {:+.1}%",
+            round + 1,
+            shipped.as_secs_f64(),
+            plain.as_secs_f64(),
+            overhead * 100.0
+        );
+        overheads.push(overhead);
+    }
+    overheads.sort_by(f64::total_cmp);
+    let median = overheads[overheads.len() / 2];
+    println!("  the build script adds {:+.1}% (median of the rounds; target <= 3%)", median * 100.0);
 
     println!("warm `cargo xtask regen --check`:");
     run_generator(&root, Mode::Check)?;
@@ -183,4 +202,24 @@ fn write(path: &Path, text: &str) -> Result<(), String> {
         std::fs::create_dir_all(parent).map_err(|e| format!("cannot create {}: {e}", parent.display()))?;
     }
     std::fs::write(path, text).map_err(|e| format!("cannot write {}: {e}", path.display()))
+}
+
+/// `[--release] [--rounds N]`, in any order.
+pub fn parse_args(args: &[&str]) -> Result<(Profile, usize), String> {
+    let (mut profile, mut rounds) = (Profile::Debug, 1);
+    let mut args = args.iter();
+    while let Some(arg) = args.next() {
+        match *arg {
+            "--release" => profile = Profile::Release,
+            "--rounds" => {
+                rounds = args
+                    .next()
+                    .and_then(|n| n.parse().ok())
+                    .filter(|n| *n > 0)
+                    .ok_or(format!("--rounds needs a positive number\n\n{HELP}"))?;
+            }
+            other => return Err(format!("unexpected argument `{other}` to bench-build\n\n{HELP}")),
+        }
+    }
+    Ok((profile, rounds))
 }

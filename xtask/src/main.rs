@@ -62,13 +62,13 @@ fn main() -> ExitCode {
             }
             _ => Err(format!("unexpected arguments to regen: {}\n\n{REGEN_HELP}", rest.join(" "))),
         },
-        ["bench-build"] => bench_build::run(bench_build::Profile::Debug),
-        ["bench-build", "--release"] => bench_build::run(bench_build::Profile::Release),
         ["bench-build", "-h" | "--help"] => {
             println!("{}", bench_build::HELP);
             Ok(())
         }
-        ["bench-build", ..] => Err(format!("unexpected arguments to bench-build\n\n{}", bench_build::HELP)),
+        ["bench-build", rest @ ..] => {
+            bench_build::parse_args(rest).and_then(|(profile, rounds)| bench_build::run(profile, rounds))
+        }
         [other, ..] => Err(format!("unknown command `{other}`\n\n{HELP}")),
     };
     match result {
