@@ -5,17 +5,21 @@
 //! tests, so that they exercise exactly what the build runs. It depends only on the optional
 //! build-dependencies, and on `provenance.rs`, which its includer includes as `provenance`.
 
-use std::fmt::{self, Write as _};
+use std::fmt;
 use std::panic::{self, AssertUnwindSafe};
 use std::path::{Path, PathBuf};
 
 use openapiv3::{OpenAPI, ReferenceOr, RequestBody, Response, StatusCode};
 
+#[path = "surface.rs"]
+mod surface;
+
 /// What code generation produced.
 pub struct Generated {
     /// The client and its types, formatted.
     pub code: String,
-    /// One line per operation: method, path, operationId, request body, success and error type.
+    /// The API's public surface, one fact per line, for reviewers and `cargo xtask regen`'s
+    /// change report (see `surface.rs`).
     pub surface: String,
 }
 
@@ -49,7 +53,7 @@ pub fn generate(spec_text: &str) -> Result<Generated, String> {
     let file: syn::File =
         syn::parse2(tokens).map_err(|e| format!("progenitor produced code that does not parse: {e}"))?;
     let code = format!("{}{}", crate::provenance::header(spec_text), prettyplease::unparse(&file));
-    let surface = surface(&spec)?;
+    let surface = surface::page(&spec, &file)?;
     Ok(Generated { code, surface })
 }
 
@@ -250,54 +254,4 @@ fn json_schema_name(schema: Option<&ReferenceOr<openapiv3::Schema>>) -> Result<S
         Some(ReferenceOr::Item(_)) => Ok("(inline schema)".to_owned()),
         None => Err("response body is not `application/json`".to_owned()),
     }
-}
-
-/// A reviewer's summary of the API: one aligned line per operation, sorted by path and method.
-fn surface(spec: &OpenAPI) -> Result<String, String> {
-    let mut rows = Vec::new();
-    for (path, method, op) in spec.operations() {
-        let id = op.operation_id.clone().unwrap_or_default();
-        let body = match &op.request_body {
-            Some(body) => {
-                let body = resolve_body(spec, body)?;
-                json_schema_name(body.content.get("application/json").and_then(|m| m.schema.as_ref()))?
-            }
-            None => "-".to_owned(),
-        };
-        let (mut success, mut error) = (Vec::new(), Vec::new());
-        for (status, response) in &op.responses.responses {
-            let schema = response_schema(spec, response)?.unwrap_or_else(|| "(empty)".to_owned());
-            let list = if is_success(status) { &mut success } else { &mut error };
-            list.push(format!("{status} {schema}"));
-        }
-        rows.push([
-            method.to_uppercase(),
-            path.to_owned(),
-            id,
-            body,
-            success.join(", "),
-            error_summary(&error),
-        ]);
-    }
-    rows.sort_by(|a, b| (&a[1], &a[0]).cmp(&(&b[1], &b[0])));
-    let header = ["METHOD", "PATH", "OPERATION", "BODY", "SUCCESS", "ERRORS"].map(str::to_owned);
-    let widths: Vec<usize> =
-        (0..6).map(|i| rows.iter().chain([&header]).map(|row| row[i].len()).max().unwrap_or(0)).collect();
-    let mut out = String::new();
-    for row in [&header].into_iter().chain(&rows) {
-        let mut line = String::new();
-        for (cell, width) in row.iter().zip(&widths) {
-            let _ = write!(line, "{cell:width$}  ");
-        }
-        out.push_str(line.trim_end());
-        out.push('\n');
-    }
-    Ok(out)
-}
-
-/// Error statuses share one schema (checked above), so list the statuses once and the schema once.
-fn error_summary(errors: &[String]) -> String {
-    let statuses: Vec<&str> = errors.iter().filter_map(|e| e.split(' ').next()).collect();
-    let schema = errors.first().and_then(|e| e.split_once(' ')).map_or("-", |(_, s)| s);
-    if statuses.is_empty() { "-".to_owned() } else { format!("{} {schema}", statuses.join("|")) }
 }

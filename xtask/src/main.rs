@@ -7,10 +7,11 @@
 //! - `bench-build`: what the api crate's build script costs a cold build (bench_build.rs).
 
 mod bench_build;
+mod change_report;
+mod regen;
 
 use std::path::{Path, PathBuf};
-use std::process::{Command, ExitCode};
-use std::time::Instant;
+use std::process::ExitCode;
 
 const HELP: &str = "\
 cargo xtask: maintainer tasks for the lacework-tokens workspace
@@ -31,19 +32,23 @@ cargo xtask regen: regenerate the client and report what changed
 Runs the generator (progenitor, configured by crates/lacework-tokens-api/codegen.rs) on
 spec/lacework-tokens.yaml and writes what it makes into crates/lacework-tokens-api/:
 src/generated.rs (the code the crate ships and compiles) and api-surface.txt (the page a
-reviewer reads first). Prints which of them changed. Review that diff before you commit it.
+reviewer reads first: every operation, schema, Rust type, field, variant and builder method).
+
+Then prints the change report: each change to the API since the last commit, classified as
+breaking, additive or documentation only, and the same since the surface recorded for the
+crate's version (api-surface-<version>.txt) with the version bump the changes need. When the
+crate's version has been bumped enough, it records the new version's surface in place of the
+old one; that file changes only then.
 
 USAGE:
     cargo xtask regen [--check]
 
 OPTIONS:
-    --check    Change nothing; fail if a shipped file is stale (what CI runs)
+    --check    Change nothing; fail if a shipped file is stale, or if the changes since the
+               recorded version need a bigger version bump than Cargo.toml shows (what CI runs)
     -h, --help Print this help";
 
-/// The api crate, relative to the workspace root.
-pub(crate) const API_DIR: &str = "crates/lacework-tokens-api";
-/// The files the generator writes, relative to the api crate.
-pub(crate) const GENERATED_FILES: [&str; 2] = ["src/generated.rs", "api-surface.txt"];
+pub(crate) use regen::{API_DIR, Mode, run_generator};
 
 fn main() -> ExitCode {
     let args: Vec<String> = std::env::args().skip(1).collect();
@@ -54,8 +59,8 @@ fn main() -> ExitCode {
             Ok(())
         }
         ["regen", rest @ ..] => match rest {
-            [] => regen(),
-            ["--check"] => check(),
+            [] => regen::regen(),
+            ["--check"] => regen::check(),
             ["-h" | "--help"] => {
                 println!("{REGEN_HELP}");
                 Ok(())
@@ -78,84 +83,6 @@ fn main() -> ExitCode {
             ExitCode::FAILURE
         }
     }
-}
-
-fn regen() -> Result<(), String> {
-    let root = workspace_root();
-    let before = read_generated(&root)?;
-    let started = Instant::now();
-    run_generator(&root, Mode::Write)?;
-    let after = read_generated(&root)?;
-    println!("regenerated in {:.1}s", started.elapsed().as_secs_f64());
-    let changed: Vec<&str> = GENERATED_FILES
-        .iter()
-        .zip(before.iter().zip(&after))
-        .filter(|(_, (b, a))| b != a)
-        .map(|(f, _)| *f)
-        .collect();
-    if changed.is_empty() {
-        println!("no generated file changed");
-    } else {
-        println!("changed (review with `git diff {API_DIR}`):");
-        for file in changed {
-            println!("    {API_DIR}/{file}");
-        }
-    }
-    Ok(())
-}
-
-fn check() -> Result<(), String> {
-    run_generator(&workspace_root(), Mode::Check).map_err(|_| {
-        "the shipped generated files are stale: run `cargo xtask regen` and review the diff".to_owned()
-    })?;
-    println!("the shipped generated files are current");
-    Ok(())
-}
-
-/// Whether the generator test may write the files it finds stale.
-#[derive(Clone, Copy)]
-pub(crate) enum Mode {
-    Check,
-    Write,
-}
-
-/// Runs the api crate's `generated` test, which generates the client from the spec and compares
-/// it with the shipped files (or, in `Mode::Write`, writes them). The `regen` feature makes the
-/// crate itself build from the spec, so that a spec edit cannot stop the test from compiling.
-pub(crate) fn run_generator(root: &Path, mode: Mode) -> Result<(), String> {
-    let cargo = std::env::var_os("CARGO").unwrap_or_else(|| "cargo".into());
-    let mut command = Command::new(cargo);
-    command.current_dir(root).args([
-        "test",
-        "--quiet",
-        "--package",
-        "lacework-tokens-api",
-        "--features",
-        "regen",
-        "--test",
-        "generated",
-    ]);
-    match mode {
-        Mode::Check => command.env_remove("LACEWORK_TOKENS_REGEN"),
-        Mode::Write => command.env("LACEWORK_TOKENS_REGEN", "write"),
-    };
-    let status = command.status().map_err(|e| format!("cannot run cargo: {e}"))?;
-    if status.success() { Ok(()) } else { Err(format!("the generator test failed ({status})")) }
-}
-
-/// The generated files' contents (empty when missing), in the order of `GENERATED_FILES`.
-fn read_generated(root: &Path) -> Result<Vec<String>, String> {
-    GENERATED_FILES
-        .iter()
-        .map(|file| {
-            let path = root.join(API_DIR).join(file);
-            match std::fs::read_to_string(&path) {
-                Ok(text) => Ok(text),
-                Err(e) if e.kind() == std::io::ErrorKind::NotFound => Ok(String::new()),
-                Err(e) => Err(format!("cannot read {}: {e}", path.display())),
-            }
-        })
-        .collect()
 }
 
 pub(crate) fn workspace_root() -> PathBuf {
