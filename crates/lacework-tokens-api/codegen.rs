@@ -49,7 +49,9 @@ pub fn generate_file(path: &Path) -> Result<Generated, CodegenError> {
 pub fn generate(spec_text: &str) -> Result<Generated, String> {
     let spec = parse(spec_text)?;
     check_rules(&spec)?;
-    let tokens = run_progenitor(&spec)?;
+    let mut tokens = run_progenitor(&spec)?;
+    let table = operation_table(&spec, &tokens.to_string())?;
+    tokens.extend(table);
     let file: syn::File =
         syn::parse2(tokens).map_err(|e| format!("progenitor produced code that does not parse: {e}"))?;
     let code = format!("{}{}", crate::provenance::header(spec_text), prettyplease::unparse(&file));
@@ -254,4 +256,59 @@ fn json_schema_name(schema: Option<&ReferenceOr<openapiv3::Schema>>) -> Result<S
         Some(ReferenceOr::Item(_)) => Ok("(inline schema)".to_owned()),
         None => Err("response body is not `application/json`".to_owned()),
     }
+}
+
+/// The `OPERATIONS` table (see `src/operations.rs`): one row per operation, in the spec's order.
+/// `generated` is progenitor's code, in which each operation's snake-case name must appear as
+/// its `operation_id`, so the table can never name an operation differently from the client.
+fn operation_table(spec: &OpenAPI, generated: &str) -> Result<proc_macro2::TokenStream, String> {
+    let mut rows = Vec::new();
+    for (path, method, op) in spec.operations() {
+        let id = op.operation_id.clone().unwrap_or_default();
+        let name = snake_case(&id);
+        if !generated.contains(&format!("operation_id : \"{name}\"")) {
+            return Err(format!(
+                "operation `{id}`: progenitor's code has no operation named `{name}`; \
+                 codegen.rs's snake_case no longer matches progenitor's"
+            ));
+        }
+        let method_upper = method.to_uppercase();
+        let tag = op.tags.first().cloned().unwrap_or_default();
+        let repeat_safe = surface::repeat_safe(method, op);
+        rows.push(quote::quote! {
+            crate::operations::Operation {
+                id: #id,
+                name: #name,
+                method: #method_upper,
+                path: #path,
+                tag: #tag,
+                repeat_safe: #repeat_safe,
+            }
+        });
+    }
+    Ok(quote::quote! {
+        /// Every operation of the API, in the spec's order (see [`crate::operations`]).
+        pub const OPERATIONS: &[crate::operations::Operation] = &[#(#rows),*];
+    })
+}
+
+/// `createAgentAccessToken` to `create_agent_access_token`, the way progenitor names methods
+/// (an acronym stays one word: `getHTTPThing` to `get_http_thing`).
+pub fn snake_case(id: &str) -> String {
+    let chars: Vec<char> = id.chars().collect();
+    let mut out = String::new();
+    for (i, c) in chars.iter().enumerate() {
+        if c.is_uppercase() && i > 0 {
+            let previous = chars[i - 1];
+            let next_is_lower = chars.get(i + 1).is_some_and(|n| n.is_lowercase());
+            if previous.is_lowercase()
+                || previous.is_ascii_digit()
+                || (previous.is_uppercase() && next_is_lower)
+            {
+                out.push('_');
+            }
+        }
+        out.extend(c.to_lowercase());
+    }
+    out
 }

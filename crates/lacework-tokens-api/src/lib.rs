@@ -34,9 +34,11 @@
 //! rustls). Without one, only `http://` URLs work, which suits a local sandbox.
 
 pub mod hooks;
+pub mod operations;
 pub mod secret;
 
 pub use hooks::{Hooks, RequestHooks};
+pub use operations::Operation;
 pub use secret::SecretString;
 
 // `include!` rather than `mod generated;`: rustfmt does not reformat an included file, so the
