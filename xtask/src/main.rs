@@ -36,16 +36,16 @@ reviewer reads first: every operation, schema, Rust type, field, variant and bui
 
 Then prints the change report: each change to the API since the last commit, classified as
 breaking, additive or documentation only, and the same since the surface recorded for the
-crate's version (api-surface-<version>.txt) with the version bump the changes need. When the
-crate's version has been bumped enough, it records the new version's surface in place of the
-old one; that file changes only then.
+last released version (api-surface-<version>.txt), with the version the changes need.
 
 USAGE:
-    cargo xtask regen [--check]
+    cargo xtask regen [--check | --record]
 
 OPTIONS:
     --check    Change nothing; fail if a shipped file is stale, or if the changes since the
-               recorded version need a bigger version bump than Cargo.toml shows (what CI runs)
+               recorded version need a bigger version than the crate's (what CI runs)
+    --record   At a release: record the current surface as the crate's (bumped) version's,
+               in place of the old record. Refused while the version is the recorded one
     -h, --help Print this help";
 
 pub(crate) use regen::{API_DIR, Mode, run_generator};
@@ -61,6 +61,7 @@ fn main() -> ExitCode {
         ["regen", rest @ ..] => match rest {
             [] => regen::regen(),
             ["--check"] => regen::check(),
+            ["--record"] => regen::record(),
             ["-h" | "--help"] => {
                 println!("{REGEN_HELP}");
                 Ok(())

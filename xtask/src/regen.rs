@@ -1,11 +1,14 @@
-//! `cargo xtask regen [--check]`: regenerate the shipped client and its surface page, report what
-//! changed in the API, and hold the crate's version to what the changes need.
+//! `cargo xtask regen [--check | --record]`: regenerate the shipped client and its surface page,
+//! report what changed in the API, and hold the crate's version to what the changes need.
 //!
 //! Two comparisons, both with the change report of `change_report.rs`:
 //! - since the last commit (the reviewed state): what this regeneration changes;
-//! - since the surface recorded for the crate's version (`api-surface-<version>.txt`): the bump
-//!   the version needs. `--check` fails when Cargo.toml's version is smaller. The record is
-//!   replaced only when the version changes (and the new version allows the changes).
+//! - since the surface recorded for the last released version (`api-surface-<version>.txt`):
+//!   the bump the crate's version needs. `--check` fails when Cargo.toml's version is smaller.
+//!
+//! `regen --record` replaces the record with the current surface under the crate's version; it
+//! refuses unless that version differs from the recorded one, so only a version bump (done at
+//! release) updates the record.
 
 use std::path::{Path, PathBuf};
 use std::process::Command;
@@ -56,50 +59,69 @@ pub fn regen() -> Result<(), String> {
     );
     print!("{report}");
     let needed = record.version.needed(report.level());
-    if !record.version.allows(version, report.level()) {
-        println!(
-            "\nthese changes need version {needed} or later, but Cargo.toml says {version}: \
-             `cargo xtask regen --check` (and CI) will fail until the version is bumped"
-        );
-    } else if version != record.version {
-        record.replace(&root, version, &after[1])?;
-        println!(
-            "\nversion {version} allows these changes: recorded its surface in {API_DIR}/api-surface-{version}.txt"
-        );
+    if record.version.allows(version, report.level()) {
+        println!("\nthe crate's version, {version}, allows these changes (they need {needed} or later)");
     } else {
-        println!("\nversion {version} allows these changes");
+        println!(
+            "\nthese changes need version {needed} or later, but the crate's version is {version}: \
+             `cargo xtask regen --check` (and CI) will fail until it is bumped in the workspace Cargo.toml"
+        );
     }
+    Ok(())
+}
+
+/// `regen --record`: at a release, make the current surface the record of the crate's version.
+pub fn record() -> Result<(), String> {
+    let root = workspace_root();
+    check_files(&root)?;
+    let surface = read(&root.join(API_DIR).join(SURFACE))?;
+    let record = Record::find(&root)?;
+    let version = crate_version(&root)?;
+    if version == record.version {
+        return Err(format!(
+            "the recorded surface is already {version}'s: only a version bump (at a release) updates it"
+        ));
+    }
+    let report = change_report::compare(&record.surface, &surface);
+    if !record.version.allows(version, report.level()) {
+        return Err(too_small(record.version, version, &report));
+    }
+    record.replace(&root, version, &surface)?;
+    println!(
+        "recorded the surface of {version} in {API_DIR}/api-surface-{version}.txt (in place of {})",
+        record.version
+    );
+    Ok(())
+}
+
+fn too_small(recorded: Version, version: Version, report: &change_report::Report) -> String {
+    format!(
+        "the API changed since version {recorded} in ways that need version {} or later, but the crate's \
+         version is {version}: bump it in the workspace Cargo.toml.\n\
+         changes since {recorded}:\n{report}",
+        recorded.needed(report.level()),
+    )
+}
+
+fn check_files(root: &Path) -> Result<(), String> {
+    run_generator(root, Mode::Check).map_err(|_| {
+        "the shipped generated files are stale: run `cargo xtask regen` and review the diff".to_owned()
+    })?;
+    println!("the shipped generated files are current");
     Ok(())
 }
 
 pub fn check() -> Result<(), String> {
     let root = workspace_root();
-    run_generator(&root, Mode::Check).map_err(|_| {
-        "the shipped generated files are stale: run `cargo xtask regen` and review the diff".to_owned()
-    })?;
-    println!("the shipped generated files are current");
+    check_files(&root)?;
     let surface = read(&root.join(API_DIR).join(SURFACE))?;
     let record = Record::find(&root)?;
     let version = crate_version(&root)?;
     let report = change_report::compare(&record.surface, &surface);
     if !record.version.allows(version, report.level()) {
-        return Err(format!(
-            "the API changed since version {} in ways that need version {} or later, but the crate's \
-             version is {version}: bump it in the workspace Cargo.toml, then run `cargo xtask regen`.\n\
-             changes since {}:\n{report}",
-            record.version,
-            record.version.needed(report.level()),
-            record.version,
-        ));
+        return Err(too_small(record.version, version, &report));
     }
-    if version != record.version {
-        return Err(format!(
-            "the crate's version is {version} but the recorded surface is {}'s: run `cargo xtask regen` \
-             to record {version}'s",
-            record.version
-        ));
-    }
-    println!("the API changes since {version} need no bigger version bump");
+    println!("the API changes since {} are allowed by the crate's version, {version}", record.version);
     Ok(())
 }
 
@@ -178,7 +200,8 @@ fn crate_version(root: &Path) -> Result<Version, String> {
     Version::parse(version)
 }
 
-/// The surface recorded for a version: `api-surface-<version>.txt` in the api crate.
+/// The surface recorded for the last released version: `api-surface-<version>.txt` in the api
+/// crate.
 struct Record {
     version: Version,
     surface: String,
