@@ -48,7 +48,7 @@ OPTIONS:
                in place of the old record. Refused while the version is the recorded one
     -h, --help Print this help";
 
-pub(crate) use regen::{API_DIR, Mode, run_generator};
+pub(crate) use regen::API_DIR;
 
 fn main() -> ExitCode {
     let args: Vec<String> = std::env::args().skip(1).collect();
