@@ -337,6 +337,21 @@ impl Version {
         }
     }
 
+    /// The name of the bump from `self` that changes of `level` need, as Cargo's SemVer rules
+    /// call it: `major`, `minor`, `patch` or `no`.
+    pub fn bump_name(self, level: Option<Level>) -> &'static str {
+        let needed = self.needed(level);
+        if needed.0 != self.0 {
+            "major"
+        } else if needed.1 != self.1 {
+            "minor"
+        } else if needed.2 != self.2 {
+            "patch"
+        } else {
+            "no"
+        }
+    }
+
     /// Whether going from `self` to `to` allows changes of `level`.
     pub fn allows(self, to: Version, level: Option<Level>) -> bool {
         to >= self.needed(level)

@@ -59,11 +59,14 @@ pub fn regen() -> Result<(), String> {
     );
     print!("{report}");
     let needed = record.version.needed(report.level());
+    let bump = record.version.bump_name(report.level());
     if record.version.allows(version, report.level()) {
-        println!("\nthe crate's version, {version}, allows these changes (they need {needed} or later)");
+        println!(
+            "\n{bump} version bump needed ({needed} or later); the crate's version, {version}, allows these changes"
+        );
     } else {
         println!(
-            "\nthese changes need version {needed} or later, but the crate's version is {version}: \
+            "\n{bump} version bump needed ({needed} or later), but the crate's version is {version}: \
              `cargo xtask regen --check` (and CI) will fail until it is bumped in the workspace Cargo.toml"
         );
     }
@@ -96,9 +99,10 @@ pub fn record() -> Result<(), String> {
 
 fn too_small(recorded: Version, version: Version, report: &change_report::Report) -> String {
     format!(
-        "the API changed since version {recorded} in ways that need version {} or later, but the crate's \
-         version is {version}: bump it in the workspace Cargo.toml.\n\
+        "the API changed since version {recorded} in ways that need a {} version bump ({} or later), but \
+         the crate's version is {version}: bump it in the workspace Cargo.toml.\n\
          changes since {recorded}:\n{report}",
+        recorded.bump_name(report.level()),
         recorded.needed(report.level()),
     )
 }

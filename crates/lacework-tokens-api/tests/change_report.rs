@@ -217,6 +217,11 @@ fn versions_follow_cargo_semver() {
     assert_eq!(v("1.2.3").needed(Some(Level::Additive)), v("1.3.0"));
     // 0.0.x: every release is incompatible with the previous one.
     assert_eq!(v("0.0.4").needed(Some(Level::Breaking)), v("0.0.5"));
+    // What the report calls each bump.
+    assert_eq!(v("0.1.0").bump_name(Some(Level::Breaking)), "minor");
+    assert_eq!(v("0.1.0").bump_name(Some(Level::Additive)), "patch");
+    assert_eq!(v("0.1.0").bump_name(Some(Level::Documentation)), "no");
+    assert_eq!(v("1.2.3").bump_name(Some(Level::Breaking)), "major");
     // The check: the version in Cargo.toml must be at least the one the changes need.
     assert!(!v("0.1.0").allows(v("0.1.0"), Some(Level::Breaking)));
     assert!(!v("0.1.0").allows(v("0.1.9"), Some(Level::Breaking)));
