@@ -4,7 +4,8 @@
 //! with its properties (type, required or optional) and enum values. From the generated Rust: each
 //! type in `types` with its fields (Rust type) or variants, each operation builder's methods
 //! (argument type), and each method of the `Client*Ext` traits. Descriptions, summaries and
-//! examples appear only as a short fingerprint, so that a documentation change shows as one.
+//! examples appear only as a short fingerprint (one per operation, schema, parameter and
+//! property), so that a documentation change shows as one.
 //!
 //! Every line is `<item>: <fact>`, with `<item>` unique, and the lines of a section are sorted:
 //! `cargo xtask regen` compares two pages line by line (the item names what changed, the fact how)
@@ -65,8 +66,7 @@ fn operations(spec: &OpenAPI) -> Result<Lines, String> {
             let repeat = if repeat_safe(method, op) { "safe to repeat" } else { "not safe to repeat" };
             let tag = op.tags.first().map_or("-", String::as_str);
             lines.insert(at.clone(), format!("{} {path}, tag {tag}, {repeat}", method.to_uppercase()));
-            // Summary, description and the parameters' descriptions: one fingerprint.
-            let mut docs = vec![op.summary.clone(), op.description.clone()];
+            let docs = [op.summary.clone(), op.description.clone()];
             for parameter in item.parameters.iter().chain(&op.parameters) {
                 let parameter = resolve_parameter(spec, parameter)?;
                 let (place, data) = match parameter {
@@ -79,11 +79,11 @@ fn operations(spec: &OpenAPI) -> Result<Lines, String> {
                     ParameterSchemaOrContent::Schema(schema) => describe(plain(schema)),
                     ParameterSchemaOrContent::Content(_) => "content".to_owned(),
                 };
-                lines.insert(
-                    format!("{at} {place} {}", data.name),
-                    format!("{kind}, {}", required(data.required)),
-                );
-                docs.push(data.description.clone());
+                let member = format!("{at} {place} {}", data.name);
+                if data.description.is_some() {
+                    lines.insert(format!("{member} docs"), fingerprint(&[&data.description]));
+                }
+                lines.insert(member, format!("{kind}, {}", required(data.required)));
             }
             if let Some(body) = &op.request_body {
                 let body = super::resolve_body(spec, body)?;
@@ -115,8 +115,8 @@ fn schemas(spec: &OpenAPI) -> Lines {
             }
         };
         lines.insert(at.clone(), describe_kind(schema, false));
-        let mut docs = vec![schema.schema_data.description.clone(), schema.schema_data.title.clone()];
-        docs.push(schema.schema_data.example.as_ref().map(ToString::to_string));
+        let example = schema.schema_data.example.as_ref().map(ToString::to_string);
+        let docs = [schema.schema_data.description.clone(), schema.schema_data.title.clone(), example];
         if let SchemaKind::Type(Type::String(string)) = &schema.schema_kind {
             for value in string.enumeration.iter().flatten() {
                 lines.insert(format!("{at} enum {value:?}"), "value".to_owned());
@@ -127,8 +127,11 @@ fn schemas(spec: &OpenAPI) -> Lines {
                 let is_required = object.required.contains(property);
                 let fact = format!("{}, {}", describe(unboxed(property_schema)), required(is_required));
                 lines.insert(format!("{at} property {property}"), fact);
-                if let ReferenceOr::Item(item) = property_schema {
-                    docs.push(item.schema_data.description.clone());
+                if let ReferenceOr::Item(item) = property_schema
+                    && item.schema_data.description.is_some()
+                {
+                    let docs = fingerprint(&[&item.schema_data.description]);
+                    lines.insert(format!("{at} property {property} docs"), docs);
                 }
             }
         }
@@ -435,10 +438,10 @@ fn signature(sig: &syn::Signature) -> String {
             bounds.extend(param.bounds.iter());
         }
         for predicate in sig.generics.where_clause.iter().flat_map(|w| w.predicates.iter()) {
-            if let syn::WherePredicate::Type(predicate) = predicate {
-                if matches!(&predicate.bounded_ty, syn::Type::Path(p) if p.path.is_ident(ident)) {
-                    bounds.extend(predicate.bounds.iter());
-                }
+            if let syn::WherePredicate::Type(predicate) = predicate
+                && matches!(&predicate.bounded_ty, syn::Type::Path(p) if p.path.is_ident(ident))
+            {
+                bounds.extend(predicate.bounds.iter());
             }
         }
         let try_into = bounds.iter().find_map(|bound| {

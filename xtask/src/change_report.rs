@@ -71,10 +71,10 @@ pub fn compare(before: &str, after: &str) -> Report {
             continue;
         }
         // A new or removed operation, schema or type is one line, not one per member.
-        if let Some(parent) = parent_of(item) {
-            if before.contains_key(&parent) != after.contains_key(&parent) {
-                continue;
-            }
+        if let Some(parent) = parent_of(item)
+            && before.contains_key(&parent) != after.contains_key(&parent)
+        {
+            continue;
         }
         if let Some((level, what)) = classify(item, old, new, &after) {
             changes.push(Change { level, item: item.clone(), what });
@@ -85,8 +85,15 @@ pub fn compare(before: &str, after: &str) -> Report {
 }
 
 /// The item an item belongs to: `type X` for `type X field y`, `operation x` for its parameters
-/// and for its builder (`builder X.m`) and `Client*Ext` method (`method ClientTagExt::x`).
+/// and for its builder (`builder X.m`) and `Client*Ext` method (`method ClientTagExt::x`), a
+/// parameter or property for its description.
 fn parent_of(item: &str) -> Option<String> {
+    // The description of a parameter or property belongs to it: `schema S property p docs`.
+    if let Some(member) = item.strip_suffix(" docs")
+        && member.split(' ').count() >= 4
+    {
+        return Some(member.to_owned());
+    }
     let words: Vec<&str> = item.split(' ').collect();
     match words.as_slice() {
         ["builder", path] => {

@@ -55,6 +55,7 @@ fn a_new_optional_property_is_additive_on_the_wire_but_breaks_struct_literals() 
         "struct literals of Thing no longer compile",
     );
     assert_eq!(report.level(), Some(Level::Breaking));
+    assert_eq!(report.changes.len(), 2, "{report}");
 }
 
 #[test]
@@ -62,6 +63,8 @@ fn a_removed_property_is_breaking() {
     let report = report_for("        note: {type: string, description: A note.}\n", "");
     assert_change(&report, Level::Breaking, "schema Thing property note", "removed");
     assert_change(&report, Level::Breaking, "type Thing field note", "removed (was Option<String>)");
+    // Its description goes with it, not as a separate documentation change.
+    assert!(!report.changes.iter().any(|c| c.level == Level::Documentation), "{report}");
 }
 
 #[test]
@@ -187,7 +190,7 @@ fn a_new_description_is_documentation_only() {
     let report = report_for("summary: List the things.", "summary: List every thing.");
     assert_change(&report, Level::Documentation, "operation listThings docs", "description changed");
     let property = report_for("description: A note.", "description: A short note.");
-    assert_change(&property, Level::Documentation, "schema Thing docs", "description changed");
+    assert_change(&property, Level::Documentation, "schema Thing property note docs", "description changed");
     assert!(report.changes.iter().chain(&property.changes).all(|c| c.level == Level::Documentation));
 }
 
