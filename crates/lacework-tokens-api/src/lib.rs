@@ -25,6 +25,10 @@
 //! # }
 //! ```
 //!
+//! # Operations
+//! [`OPERATIONS`] lists every operation with its id, method, path and whether sending it twice
+//! is harmless (see [`operations`]), generated from the spec with the client.
+//!
 //! # Hooks
 //! A [`Client`] carries a [`Hooks`] value through which a caller prepares each request (sets the
 //! bearer, say) and wraps its execution (retries, tracing); see [`hooks`].
