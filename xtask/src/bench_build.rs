@@ -79,13 +79,14 @@ pub fn run(profile: Profile, rounds: usize) -> Result<(), String> {
     for round in 0..rounds {
         // Alternate which variant goes first, so that a machine getting busier or quieter during
         // the run does not favour one of them.
-        let order = if round % 2 == 0 { [&generated, &pasted] } else { [&pasted, &generated] };
+        let order = if round.is_multiple_of(2) { [&generated, &pasted] } else { [&pasted, &generated] };
         let mut costs = Vec::new();
         for copy in order {
             let _ = std::fs::remove_dir_all(copy.join("target"));
             costs.push(cold_build(copy, profile)?);
         }
-        let (shipped, plain) = if round % 2 == 0 { (costs[0], costs[1]) } else { (costs[1], costs[0]) };
+        let (shipped, plain) =
+            if round.is_multiple_of(2) { (costs[0], costs[1]) } else { (costs[1], costs[0]) };
         let wall = shipped.wall.as_secs_f64() / plain.wall.as_secs_f64() - 1.0;
         let cpu = shipped.cpu.as_secs_f64() / plain.cpu.as_secs_f64() - 1.0;
         println!(
@@ -189,7 +190,7 @@ struct Cost {
 fn median(values: &mut [f64]) -> f64 {
     values.sort_by(f64::total_cmp);
     let middle = values.len() / 2;
-    if values.len() % 2 == 0 { (values[middle - 1] + values[middle]) / 2.0 } else { values[middle] }
+    if values.len().is_multiple_of(2) { (values[middle - 1] + values[middle]) / 2.0 } else { values[middle] }
 }
 
 fn cold_build(copy: &Path, profile: Profile) -> Result<Cost, String> {
