@@ -1,17 +1,17 @@
 //! Maintainer tasks, run as `cargo xtask <command>`. Only the standard library: this must build
 //! quickly on a fresh machine.
 //!
-//! - `regen`: regenerate the client from the spec and update the snapshots of it, naming those
-//!   that changed.
-//! - `regen --check`: fail, naming the command to run, when a snapshot is stale.
-//! - `bench-build`: what generating the client in build.rs costs a cold build (bench_build.rs).
+//! - `regen`: regenerate the shipped client (`src/generated.rs`) and its surface page
+//!   (`api-surface.txt`) from the spec, naming the files that changed.
+//! - `regen --check`: fail, naming the command to run, when a shipped file is stale.
+//! - `bench-build`: what the api crate's build script costs a cold build (bench_build.rs).
 
 mod bench_build;
+mod change_report;
+mod regen;
 
-use std::collections::BTreeMap;
 use std::path::{Path, PathBuf};
-use std::process::{Command, ExitCode};
-use std::time::Instant;
+use std::process::ExitCode;
 
 const HELP: &str = "\
 cargo xtask: maintainer tasks for the lacework-tokens workspace
@@ -20,28 +20,35 @@ USAGE:
     cargo xtask <COMMAND> [OPTIONS]
 
 COMMANDS:
-    regen        Regenerate the client from spec/lacework-tokens.yaml and update its snapshots
-    bench-build  Measure what build-time code generation costs a cold build, and regen's time
+    regen        Regenerate the client from spec/lacework-tokens.yaml and report what changed
+    bench-build  Measure what the api crate's build script costs a cold build, and regen's time
     help         Print this help
 
 Run `cargo xtask <COMMAND> --help` for a command's options.";
 
 const REGEN_HELP: &str = "\
-cargo xtask regen: regenerate the client and update its snapshots
+cargo xtask regen: regenerate the client and report what changed
 
-Builds crates/lacework-tokens-api (whose build.rs runs progenitor on spec/lacework-tokens.yaml),
-updates the insta snapshots in crates/lacework-tokens-api/tests/snapshots/ and prints which of
-them changed. Review that diff before you commit it.
+Runs the generator (progenitor, configured by crates/lacework-tokens-api/codegen.rs) on
+spec/lacework-tokens.yaml and writes what it makes into crates/lacework-tokens-api/:
+src/generated.rs (the code the crate ships and compiles) and api-surface.txt (the page a
+reviewer reads first: every operation, schema, Rust type, field, variant and builder method).
+
+Then prints the change report: each change to the API since the last commit, classified as
+breaking, additive or documentation only, and the same since the surface recorded for the
+last released version (api-surface-<version>.txt), with the version the changes need.
 
 USAGE:
-    cargo xtask regen [--check]
+    cargo xtask regen [--check | --record]
 
 OPTIONS:
-    --check    Change nothing; fail if any snapshot is stale (what CI runs)
+    --check    Change nothing; fail if a shipped file is stale, or if the changes since the
+               recorded version need a bigger version than the crate's (what CI runs)
+    --record   At a release: record the current surface as the crate's (bumped) version's,
+               in place of the old record. Refused while the version is the recorded one
     -h, --help Print this help";
 
-/// Where the snapshots live, relative to the workspace root.
-pub(crate) const SNAPSHOT_DIR: &str = "crates/lacework-tokens-api/tests/snapshots";
+pub(crate) use regen::API_DIR;
 
 fn main() -> ExitCode {
     let args: Vec<String> = std::env::args().skip(1).collect();
@@ -52,21 +59,22 @@ fn main() -> ExitCode {
             Ok(())
         }
         ["regen", rest @ ..] => match rest {
-            [] => regen(),
-            ["--check"] => check(),
+            [] => regen::regen(),
+            ["--check"] => regen::check(),
+            ["--record"] => regen::record(),
             ["-h" | "--help"] => {
                 println!("{REGEN_HELP}");
                 Ok(())
             }
             _ => Err(format!("unexpected arguments to regen: {}\n\n{REGEN_HELP}", rest.join(" "))),
         },
-        ["bench-build"] => bench_build::run(bench_build::Profile::Debug),
-        ["bench-build", "--release"] => bench_build::run(bench_build::Profile::Release),
         ["bench-build", "-h" | "--help"] => {
             println!("{}", bench_build::HELP);
             Ok(())
         }
-        ["bench-build", ..] => Err(format!("unexpected arguments to bench-build\n\n{}", bench_build::HELP)),
+        ["bench-build", rest @ ..] => {
+            bench_build::parse_args(rest).and_then(|(profile, rounds)| bench_build::run(profile, rounds))
+        }
         [other, ..] => Err(format!("unknown command `{other}`\n\n{HELP}")),
     };
     match result {
@@ -76,67 +84,6 @@ fn main() -> ExitCode {
             ExitCode::FAILURE
         }
     }
-}
-
-fn regen() -> Result<(), String> {
-    let root = workspace_root();
-    let dir = root.join(SNAPSHOT_DIR);
-    let before = read_snapshots(&dir)?;
-    let started = Instant::now();
-    // INSTA_UPDATE=always writes changed snapshots in place (and the test then passes).
-    run_snapshot_tests(&root, "always")?;
-    let after = read_snapshots(&dir)?;
-    let changed: Vec<&String> = after.keys().filter(|name| before.get(*name) != after.get(*name)).collect();
-    println!("regenerated in {:.1}s", started.elapsed().as_secs_f64());
-    if changed.is_empty() {
-        println!("no snapshot changed");
-    } else {
-        println!("changed snapshots (review with `git diff {SNAPSHOT_DIR}`):");
-        for name in changed {
-            println!("    {name}");
-        }
-    }
-    Ok(())
-}
-
-fn check() -> Result<(), String> {
-    run_snapshot_tests(&workspace_root(), "no").map_err(|_| {
-        "the generated client's snapshots are stale: run `cargo xtask regen` and review the diff".to_owned()
-    })?;
-    println!("snapshots are current");
-    Ok(())
-}
-
-pub(crate) fn run_snapshot_tests(root: &Path, insta_update: &str) -> Result<(), String> {
-    let cargo = std::env::var_os("CARGO").unwrap_or_else(|| "cargo".into());
-    let status = Command::new(cargo)
-        .current_dir(root)
-        .args(["test", "--quiet", "--package", "lacework-tokens-api", "--test", "snapshots"])
-        .env("INSTA_UPDATE", insta_update)
-        .env_remove("INSTA_FORCE_PASS")
-        .status()
-        .map_err(|e| format!("cannot run cargo: {e}"))?;
-    if status.success() { Ok(()) } else { Err(format!("the snapshot tests failed ({status})")) }
-}
-
-/// The snapshot files by name, with their contents.
-fn read_snapshots(dir: &Path) -> Result<BTreeMap<String, String>, String> {
-    let mut snapshots = BTreeMap::new();
-    let entries = match std::fs::read_dir(dir) {
-        Ok(entries) => entries,
-        Err(e) if e.kind() == std::io::ErrorKind::NotFound => return Ok(snapshots),
-        Err(e) => return Err(format!("cannot read {}: {e}", dir.display())),
-    };
-    for entry in entries {
-        let path = entry.map_err(|e| format!("cannot read {}: {e}", dir.display()))?.path();
-        if path.extension().is_some_and(|ext| ext == "snap") {
-            let contents =
-                std::fs::read_to_string(&path).map_err(|e| format!("cannot read {}: {e}", path.display()))?;
-            let name = path.file_name().unwrap_or_default().to_string_lossy().into_owned();
-            snapshots.insert(name, contents);
-        }
-    }
-    Ok(snapshots)
 }
 
 pub(crate) fn workspace_root() -> PathBuf {

@@ -1,5 +1,5 @@
 //! Every example in the spec validates against its schema, and the spec's schemas accept every
-//! wire form of an agent token seen in the field (REFERENCE.md), so that the generated client
+//! wire form of an agent token seen in the field (docs/wire.md), so that the generated client
 //! never rejects a real server's answer.
 
 use lacework_tokens_spec as spec;
