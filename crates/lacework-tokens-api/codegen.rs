@@ -263,6 +263,7 @@ fn json_schema_name(schema: Option<&ReferenceOr<openapiv3::Schema>>) -> Result<S
 /// its `operation_id`, so the table can never name an operation differently from the client.
 fn operation_table(spec: &OpenAPI, generated: &str) -> Result<proc_macro2::TokenStream, String> {
     let mut rows = Vec::new();
+    let mut names = Vec::new();
     for (path, method, op) in spec.operations() {
         let id = op.operation_id.clone().unwrap_or_default();
         let name = snake_case(&id);
@@ -275,20 +276,29 @@ fn operation_table(spec: &OpenAPI, generated: &str) -> Result<proc_macro2::Token
         let method_upper = method.to_uppercase();
         let tag = op.tags.first().cloned().unwrap_or_default();
         let repeat_safe = surface::repeat_safe(method, op);
+        let constant = quote::format_ident!("{}", name.to_uppercase());
+        let doc = format!("`{id}`: {method_upper} `{path}`.");
         rows.push(quote::quote! {
-            crate::operations::Operation {
+            #[doc = #doc]
+            pub const #constant: crate::operations::Operation = crate::operations::Operation {
                 id: #id,
                 name: #name,
                 method: #method_upper,
                 path: #path,
                 tag: #tag,
                 repeat_safe: #repeat_safe,
-            }
+            };
         });
+        names.push(constant);
     }
     Ok(quote::quote! {
+        /// Each operation of the API as a constant named after its operationId, so that code
+        /// names an operation without typing its id (see [`crate::operations`]).
+        pub mod ops {
+            #(#rows)*
+        }
         /// Every operation of the API, in the spec's order (see [`crate::operations`]).
-        pub const OPERATIONS: &[crate::operations::Operation] = &[#(#rows),*];
+        pub const OPERATIONS: &[crate::operations::Operation] = &[#(ops::#names),*];
     })
 }
 

@@ -5888,94 +5888,120 @@ pub mod prelude {
     pub use super::ClientAgentAccessTokensExt;
     pub use super::ClientAuthExt;
 }
-/// Every operation of the API, in the spec's order (see [`crate::operations`]).
-pub const OPERATIONS: &[crate::operations::Operation] = &[
-    crate::operations::Operation {
+/// Each operation of the API as a constant named after its operationId, so that code
+/// names an operation without typing its id (see [`crate::operations`]).
+pub mod ops {
+    ///`createApiToken`: POST `/api/v2/access/tokens`.
+    pub const CREATE_API_TOKEN: crate::operations::Operation = crate::operations::Operation {
         id: "createApiToken",
         name: "create_api_token",
         method: "POST",
         path: "/api/v2/access/tokens",
         tag: "Auth",
         repeat_safe: true,
-    },
-    crate::operations::Operation {
+    };
+    ///`listAgentAccessTokens`: GET `/api/v2/AgentAccessTokens`.
+    pub const LIST_AGENT_ACCESS_TOKENS: crate::operations::Operation = crate::operations::Operation {
         id: "listAgentAccessTokens",
         name: "list_agent_access_tokens",
         method: "GET",
         path: "/api/v2/AgentAccessTokens",
         tag: "AgentAccessTokens",
         repeat_safe: true,
-    },
-    crate::operations::Operation {
+    };
+    ///`createAgentAccessToken`: POST `/api/v2/AgentAccessTokens`.
+    pub const CREATE_AGENT_ACCESS_TOKEN: crate::operations::Operation = crate::operations::Operation {
         id: "createAgentAccessToken",
         name: "create_agent_access_token",
         method: "POST",
         path: "/api/v2/AgentAccessTokens",
         tag: "AgentAccessTokens",
         repeat_safe: false,
-    },
-    crate::operations::Operation {
+    };
+    ///`searchAgentAccessTokens`: POST `/api/v2/AgentAccessTokens/search`.
+    pub const SEARCH_AGENT_ACCESS_TOKENS: crate::operations::Operation = crate::operations::Operation {
         id: "searchAgentAccessTokens",
         name: "search_agent_access_tokens",
         method: "POST",
         path: "/api/v2/AgentAccessTokens/search",
         tag: "AgentAccessTokens",
         repeat_safe: true,
-    },
-    crate::operations::Operation {
+    };
+    ///`getAgentAccessToken`: GET `/api/v2/AgentAccessTokens/{id}`.
+    pub const GET_AGENT_ACCESS_TOKEN: crate::operations::Operation = crate::operations::Operation {
         id: "getAgentAccessToken",
         name: "get_agent_access_token",
         method: "GET",
         path: "/api/v2/AgentAccessTokens/{id}",
         tag: "AgentAccessTokens",
         repeat_safe: true,
-    },
-    crate::operations::Operation {
+    };
+    ///`updateAgentAccessToken`: PATCH `/api/v2/AgentAccessTokens/{id}`.
+    pub const UPDATE_AGENT_ACCESS_TOKEN: crate::operations::Operation = crate::operations::Operation {
         id: "updateAgentAccessToken",
         name: "update_agent_access_token",
         method: "PATCH",
         path: "/api/v2/AgentAccessTokens/{id}",
         tag: "AgentAccessTokens",
         repeat_safe: true,
-    },
-    crate::operations::Operation {
+    };
+    ///`listAccessTokens`: GET `/api/v2/AccessTokens`.
+    pub const LIST_ACCESS_TOKENS: crate::operations::Operation = crate::operations::Operation {
         id: "listAccessTokens",
         name: "list_access_tokens",
         method: "GET",
         path: "/api/v2/AccessTokens",
         tag: "AccessTokens",
         repeat_safe: true,
-    },
-    crate::operations::Operation {
+    };
+    ///`createAccessToken`: POST `/api/v2/AccessTokens`.
+    pub const CREATE_ACCESS_TOKEN: crate::operations::Operation = crate::operations::Operation {
         id: "createAccessToken",
         name: "create_access_token",
         method: "POST",
         path: "/api/v2/AccessTokens",
         tag: "AccessTokens",
         repeat_safe: false,
-    },
-    crate::operations::Operation {
+    };
+    ///`getAccessToken`: GET `/api/v2/AccessTokens/{accessTokenId}`.
+    pub const GET_ACCESS_TOKEN: crate::operations::Operation = crate::operations::Operation {
         id: "getAccessToken",
         name: "get_access_token",
         method: "GET",
         path: "/api/v2/AccessTokens/{accessTokenId}",
         tag: "AccessTokens",
         repeat_safe: true,
-    },
-    crate::operations::Operation {
+    };
+    ///`deleteAccessToken`: DELETE `/api/v2/AccessTokens/{accessTokenId}`.
+    pub const DELETE_ACCESS_TOKEN: crate::operations::Operation = crate::operations::Operation {
         id: "deleteAccessToken",
         name: "delete_access_token",
         method: "DELETE",
         path: "/api/v2/AccessTokens/{accessTokenId}",
         tag: "AccessTokens",
         repeat_safe: true,
-    },
-    crate::operations::Operation {
+    };
+    ///`patchAccessToken`: PATCH `/api/v2/AccessTokens/{accessTokenId}`.
+    pub const PATCH_ACCESS_TOKEN: crate::operations::Operation = crate::operations::Operation {
         id: "patchAccessToken",
         name: "patch_access_token",
         method: "PATCH",
         path: "/api/v2/AccessTokens/{accessTokenId}",
         tag: "AccessTokens",
         repeat_safe: true,
-    },
+    };
+}
+/// Every operation of the API, in the spec's order (see [`crate::operations`]).
+pub const OPERATIONS: &[crate::operations::Operation] = &[
+    ops::CREATE_API_TOKEN,
+    ops::LIST_AGENT_ACCESS_TOKENS,
+    ops::CREATE_AGENT_ACCESS_TOKEN,
+    ops::SEARCH_AGENT_ACCESS_TOKENS,
+    ops::GET_AGENT_ACCESS_TOKEN,
+    ops::UPDATE_AGENT_ACCESS_TOKEN,
+    ops::LIST_ACCESS_TOKENS,
+    ops::CREATE_ACCESS_TOKEN,
+    ops::GET_ACCESS_TOKEN,
+    ops::DELETE_ACCESS_TOKEN,
+    ops::PATCH_ACCESS_TOKEN,
 ];

@@ -107,7 +107,7 @@ fn admit(
     operation: Option<Operation>,
 ) -> Result<(Standing, Option<Fault>), ApiError> {
     let typed = |e: ApiError| {
-        if operation.is_some_and(|o| o.functionality == "accessTokens") { e.typed() } else { e }
+        if operation.is_some_and(Operation::typed_errors) { e.typed() } else { e }
     };
     let sub_account = match request.headers().get("account-name") {
         None => String::new(),

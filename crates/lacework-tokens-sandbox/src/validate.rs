@@ -22,7 +22,7 @@ pub async fn validate(request: Request, next: Next) -> Response {
     let Some(operation) = route.as_deref().and_then(|r| operations::operation(request.method(), r)) else {
         return next.run(request).await;
     };
-    let typed = |e: ApiError| if operation.functionality == "accessTokens" { e.typed() } else { e };
+    let typed = |e: ApiError| if operation.typed_errors() { e.typed() } else { e };
     let (mut parts, body) = request.into_parts();
     let params = match axum::RequestPartsExt::extract::<RawPathParams>(&mut parts).await {
         Ok(params) => params,

@@ -2,6 +2,7 @@
 
 use chrono::{DateTime, Utc};
 use lacework_tokens_api::ClientAccessTokensExt;
+use lacework_tokens_api::ops;
 use lacework_tokens_api::types;
 
 use crate::error::Error;
@@ -26,7 +27,7 @@ impl<'c> AccessTokens<'c> {
         let call = self.client.inner.api.list_access_tokens().send();
         Ok(self
             .client
-            .run("listAccessTokens", call)
+            .run(ops::LIST_ACCESS_TOKENS.id, call)
             .await?
             .items
             .into_iter()
@@ -49,7 +50,7 @@ impl<'c> AccessTokens<'c> {
     pub async fn get(&self, id: impl Into<AccessTokenId>) -> Result<AccessToken, Error> {
         let id = id.into();
         let call = self.client.inner.api.get_access_token().access_token_id(checked_id(&id)?).send();
-        Ok(self.client.run("getAccessToken", call).await?.into())
+        Ok(self.client.run(ops::GET_ACCESS_TOKEN.id, call).await?.into())
     }
 
     /// Starts a patch of the token's name or status.
@@ -64,7 +65,8 @@ impl<'c> AccessTokens<'c> {
         let call = self.client.inner.api.delete_access_token().access_token_id(checked_id(&id)?).send();
         let (outcome, context) = call::scoped(call).await;
         let maybe_applied = context.maybe_applied;
-        match call::settle("deleteAccessToken", self.client.inner.auth.kind(), outcome, context).await {
+        match call::settle(ops::DELETE_ACCESS_TOKEN.id, self.client.inner.auth.kind(), outcome, context).await
+        {
             Ok(answer) if answer.success => Ok(()),
             Ok(_) => Err(Error::Api {
                 status: reqwest::StatusCode::OK,
@@ -118,7 +120,7 @@ impl CreateAccessToken<'_> {
             status: self.status.map(Into::into),
         };
         let call = self.client.inner.api.create_access_token().body(body).send();
-        Ok(self.client.run("createAccessToken", call).await?.into())
+        Ok(self.client.run(ops::CREATE_ACCESS_TOKEN.id, call).await?.into())
     }
 }
 
@@ -156,6 +158,6 @@ impl PatchAccessToken<'_> {
             status: self.status.map(Into::into),
         };
         let call = self.client.inner.api.patch_access_token().access_token_id(id).body(body).send();
-        Ok(self.client.run("patchAccessToken", call).await?.into())
+        Ok(self.client.run(ops::PATCH_ACCESS_TOKEN.id, call).await?.into())
     }
 }

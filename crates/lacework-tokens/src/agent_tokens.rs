@@ -4,6 +4,7 @@
 use chrono::{DateTime, Utc};
 use futures_util::{Stream, TryStreamExt};
 use lacework_tokens_api::ClientAgentAccessTokensExt;
+use lacework_tokens_api::ops;
 use lacework_tokens_api::types::{
     self, AgentAccessTokenList, AgentAccessTokenSearch, AgentAccessTokenSearchResult, Paging,
 };
@@ -57,7 +58,8 @@ impl<'c> AgentTokens<'c> {
     /// Every token, page by page as the stream is read.
     pub fn list_stream(&self) -> impl Stream<Item = Result<AgentToken, Error>> + 'c {
         let client = self.client;
-        let first = client.run("listAgentAccessTokens", client.inner.api.list_agent_access_tokens().send());
+        let first =
+            client.run(ops::LIST_AGENT_ACCESS_TOKENS.id, client.inner.api.list_agent_access_tokens().send());
         paging::items::<AgentAccessTokenList, _>(client, first).map_ok(AgentToken::from)
     }
 
@@ -65,7 +67,7 @@ impl<'c> AgentTokens<'c> {
     pub async fn get(&self, id: impl Into<AgentTokenId>) -> Result<AgentToken, Error> {
         let id = id.into();
         let call = self.client.inner.api.get_agent_access_token().id(checked_id(&id)?).send();
-        Ok(self.client.run("getAgentAccessToken", call).await?.data.into())
+        Ok(self.client.run(ops::GET_AGENT_ACCESS_TOKEN.id, call).await?.data.into())
     }
 
     /// Starts an update that sends only the fields set: a rename leaves `enabled` alone.
@@ -145,7 +147,7 @@ impl CreateAgentToken<'_> {
             props: props_input(self.description, self.os.as_ref(), self.subscription.as_ref())?,
         };
         let call = self.client.inner.api.create_agent_access_token().body(body).send();
-        Ok(self.client.run("createAgentAccessToken", call).await?.data.into())
+        Ok(self.client.run(ops::CREATE_AGENT_ACCESS_TOKEN.id, call).await?.data.into())
     }
 }
 
@@ -191,7 +193,7 @@ impl UpdateAgentToken<'_> {
             props: props_input(self.description, None, None)?,
         };
         let call = self.client.inner.api.update_agent_access_token().id(id).body(body).send();
-        Ok(self.client.run("updateAgentAccessToken", call).await?.data.into())
+        Ok(self.client.run(ops::UPDATE_AGENT_ACCESS_TOKEN.id, call).await?.data.into())
     }
 }
 
@@ -264,7 +266,7 @@ impl<'c> SearchBuilder<'c> {
                 ));
             }
             row.into_token().ok_or_else(|| Error::Decode {
-                operation: "searchAgentAccessTokens",
+                operation: ops::SEARCH_AGENT_ACCESS_TOKENS.id,
                 status: None,
                 path: "data[]".to_owned(),
                 message: "a row lacks accessToken, tokenAlias or tokenEnabled".to_owned(),
@@ -279,7 +281,7 @@ impl<'c> SearchBuilder<'c> {
         let body = self.body();
         let first = async move {
             let call = client.inner.api.search_agent_access_tokens().body(body?).send();
-            client.run("searchAgentAccessTokens", call).await
+            client.run(ops::SEARCH_AGENT_ACCESS_TOKENS.id, call).await
         };
         paging::items::<AgentAccessTokenSearchResult, _>(client, first).map_ok(AgentTokenRow::from)
     }

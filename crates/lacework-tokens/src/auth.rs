@@ -6,6 +6,7 @@
 use std::sync::{Arc, RwLock};
 use std::time::{Duration, Instant};
 
+use lacework_tokens_api::ops;
 use lacework_tokens_api::{ClientAuthExt, types};
 use reqwest::header::HeaderValue;
 use secrecy::{ExposeSecret, SecretString};
@@ -235,7 +236,7 @@ impl Auth {
             .key_id(key_id.as_str())
             .expiry_time(std::num::NonZeroU32::new(expiry_secs));
         let result = call::run(
-            "createApiToken",
+            ops::CREATE_API_TOKEN.id,
             CredentialKind::ApiKey,
             self.exchange_client.create_api_token().body(body).send(),
         )
@@ -252,7 +253,7 @@ impl Auth {
         // is the server's fault (and must reach neither a header nor a terminal).
         if !crate::client::is_header_safe(token.token.expose_secret()) {
             return Err(Error::Decode {
-                operation: "createApiToken",
+                operation: ops::CREATE_API_TOKEN.id,
                 status: None,
                 path: "token".to_owned(),
                 message: "the bearer token issued holds characters a bearer cannot have (control \

@@ -39,17 +39,6 @@ pub enum ApiFamily {
 }
 
 impl ApiFamily {
-    /// The family of a generated operation (progenitor's snake-case operationId).
-    pub(crate) fn of(operation: &str) -> ApiFamily {
-        if operation == "create_api_token" {
-            ApiFamily::KeyExchange
-        } else if operation.contains("agent_access_token") || operation == "next_page" {
-            ApiFamily::AgentAccessTokens
-        } else {
-            ApiFamily::AccessTokens
-        }
-    }
-
     /// A name for messages: `agent access tokens`.
     pub fn as_str(self) -> &'static str {
         match self {

@@ -75,7 +75,7 @@ mod tests {
             "data",
             "paging",
             "urls",
-            "nextPage",
+            crate::operation::NEXT_PAGE,
             "rows",
             "totalRows",
             "accessToken",

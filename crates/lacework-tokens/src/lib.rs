@@ -14,6 +14,7 @@ mod error;
 pub mod fuzz;
 mod hooks;
 pub mod models;
+mod operation;
 mod paging;
 mod path_id;
 mod rate_limit;

@@ -14,6 +14,7 @@ use serde::de::DeserializeOwned;
 use crate::Client;
 use crate::call::{self, CallContext};
 use crate::error::{Error, scrub};
+use crate::operation::NEXT_PAGE;
 
 /// A page of results and where the next one is.
 pub(crate) trait Page: DeserializeOwned + Send + 'static {
@@ -87,7 +88,7 @@ impl Walk {
     /// The walk with `url` as its next page, or the error that stops it there.
     fn step(mut self, url: String) -> Result<Walk, Error> {
         let stop = |message: String| Error::Decode {
-            operation: "nextPage",
+            operation: NEXT_PAGE,
             status: None,
             path: "paging.urls.nextPage".to_owned(),
             message,
@@ -123,7 +124,7 @@ async fn fetch<P: Page>(client: &Client, url: &str) -> Result<P, Error> {
     let same_origin = |u: &str| Url::parse(u).ok().map(|u| u.origin());
     if same_origin(url).is_none() || same_origin(url) != same_origin(&inner.base_url) {
         return Err(Error::Decode {
-            operation: "nextPage",
+            operation: NEXT_PAGE,
             status: None,
             path: "paging.urls.nextPage".to_owned(),
             message: "the next page is on another origin than the API; not sending credentials there"
@@ -135,9 +136,9 @@ async fn fetch<P: Page>(client: &Client, url: &str) -> Result<P, Error> {
     request.headers_mut().insert(header::ACCEPT, HeaderValue::from_static("application/json"));
     let (outcome, context) = call::scoped(async {
         let bearer = inner.auth.header().await?;
-        inner.transport.admit("next_page").await?;
+        inner.transport.admit(NEXT_PAGE).await?;
         request.headers_mut().insert(header::AUTHORIZATION, bearer);
-        inner.transport.send(request, "next_page", Some(&inner.auth)).await.map_err(Error::transport)
+        inner.transport.send(request, NEXT_PAGE, Some(&inner.auth)).await.map_err(Error::transport)
     })
     .await;
     let CallContext { error, status, secrets, .. } = context;
@@ -151,7 +152,7 @@ async fn fetch<P: Page>(client: &Client, url: &str) -> Result<P, Error> {
         if !status_code.is_success() {
             return Err(call::from_body(status_code, &headers, &bytes, inner.auth.kind()));
         }
-        call::decode::<P>("nextPage", status.or(Some(status_code)), &bytes)
+        call::decode::<P>(NEXT_PAGE, status.or(Some(status_code)), &bytes)
     })
     .await
 }

@@ -79,11 +79,6 @@ impl RetryPolicy {
     }
 }
 
-/// Operations that must not be sent twice once they may have reached the server.
-pub(crate) fn creates_something(operation: &str) -> bool {
-    matches!(operation, "create_agent_access_token" | "create_access_token")
-}
-
 /// Statuses that say "not now" rather than "no".
 pub(crate) fn is_retryable_status(status: u16) -> bool {
     matches!(status, 429 | 502 | 503 | 504)
@@ -103,16 +98,5 @@ mod tests {
         }
         let late: Vec<Duration> = (0..200).map(|_| policy.backoff(10)).collect();
         assert!(late.iter().any(|w| *w > policy.initial_backoff), "later waits can be longer");
-    }
-
-    #[test]
-    fn only_creates_are_unsafe_to_repeat() {
-        assert!(creates_something("create_agent_access_token"));
-        assert!(creates_something("create_access_token"));
-        for op in
-            ["create_api_token", "update_agent_access_token", "patch_access_token", "delete_access_token"]
-        {
-            assert!(!creates_something(op), "{op}");
-        }
     }
 }

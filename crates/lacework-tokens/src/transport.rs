@@ -13,11 +13,12 @@ use tracing::Instrument;
 use std::sync::Arc;
 
 use crate::auth::Auth;
-use crate::budget::{ApiFamily, BudgetKey, RequestBudget};
+use crate::budget::{BudgetKey, RequestBudget};
 use crate::call::with_context;
 use crate::error::{Error, scrub};
+use crate::operation;
 use crate::rate_limit::{LastRateLimit, requested_wait};
-use crate::retry::{RetryPolicy, creates_something, is_retryable_status};
+use crate::retry::{RetryPolicy, is_retryable_status};
 
 /// What every request of one client shares.
 #[derive(Debug)]
@@ -60,14 +61,14 @@ impl Transport {
     /// Waits until the budget (if any) lets one request of `operation` go.
     pub async fn admit(&self, operation: &'static str) -> Result<(), Error> {
         let Some((budget, base_url)) = &self.budget else { return Ok(()) };
-        let key = BudgetKey { base_url: base_url.clone(), family: ApiFamily::of(operation) };
+        let key = BudgetKey { base_url: base_url.clone(), family: operation::family(operation) };
         budget.acquire(&key).await.map_err(|stop| Error::OverBudget { family: key.family.as_str(), stop })
     }
 
     /// Tells the budget (if any) what an answer said about the window.
     fn inform_budget(&self, operation: &'static str, response: &Response) {
         let Some((budget, base_url)) = &self.budget else { return };
-        let key = BudgetKey { base_url: base_url.clone(), family: ApiFamily::of(operation) };
+        let key = BudgetKey { base_url: base_url.clone(), family: operation::family(operation) };
         if let Some(info) = crate::rate_limit::RateLimitInfo::from_headers(response.headers()) {
             budget.observe(&key, info);
         }
@@ -103,7 +104,7 @@ impl Transport {
             );
             return Err(refuse(error).await);
         }
-        let repeatable = !creates_something(operation);
+        let repeatable = operation::may_repeat(operation);
         let mut attempt = 0;
         let mut reauthenticated = false;
         let mut paced_refusals = 0;
@@ -216,7 +217,7 @@ impl Transport {
     ) -> Result<Response, Failure> {
         let span = tracing::info_span!(
             "lacework.request",
-            operation = spec_operation_id(operation),
+            operation = operation::id(operation),
             method = %request.method(),
             attempt,
             status = tracing::field::Empty,
@@ -309,7 +310,7 @@ impl Transport {
         let error_answer = status.is_client_error() || status.is_server_error();
         let limit = if error_answer { MAX_ERROR_BODY } else { self.max_body };
         let too_large = || {
-            let operation = spec_operation_id(operation);
+            let operation = operation::id(operation);
             Failure::Refused(Error::TooLarge { operation, status, limit, error_answer })
         };
         let headers = std::mem::take(response.headers_mut());
@@ -373,25 +374,6 @@ fn retry_after_too_long_to_read(headers: &HeaderMap) -> bool {
 /// an answer that broke off) may have reached the server, so only what is safe to repeat is.
 fn retryable_failure(e: &reqwest::Error, repeatable: bool) -> bool {
     e.is_connect() || (repeatable && (e.is_timeout() || e.is_request() || e.is_body() || e.is_decode()))
-}
-
-/// The spec's operationId for progenitor's snake-case name, for spans and errors.
-pub(crate) fn spec_operation_id(operation: &'static str) -> &'static str {
-    match operation {
-        "create_api_token" => "createApiToken",
-        "create_agent_access_token" => "createAgentAccessToken",
-        "list_agent_access_tokens" => "listAgentAccessTokens",
-        "search_agent_access_tokens" => "searchAgentAccessTokens",
-        "get_agent_access_token" => "getAgentAccessToken",
-        "update_agent_access_token" => "updateAgentAccessToken",
-        "list_access_tokens" => "listAccessTokens",
-        "create_access_token" => "createAccessToken",
-        "get_access_token" => "getAccessToken",
-        "patch_access_token" => "patchAccessToken",
-        "delete_access_token" => "deleteAccessToken",
-        "next_page" => "nextPage",
-        other => other,
-    }
 }
 
 /// What kind of failure a transport error is, without its text (which holds the URL).

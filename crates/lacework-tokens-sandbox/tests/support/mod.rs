@@ -4,7 +4,7 @@
 //! handler panicked fails when its harness is dropped (the sandbox counts caught panics).
 #![allow(dead_code)]
 
-use lacework_tokens_sandbox::operations::OPERATIONS;
+use lacework_tokens_api::OPERATIONS;
 use lacework_tokens_sandbox::{Sandbox, SandboxConfig};
 use reqwest::Method;
 use reqwest::header::HeaderMap;
@@ -140,14 +140,14 @@ pub async fn into_answer(response: reqwest::Response) -> Answer {
     Answer { status, headers, body }
 }
 
-/// The operationId that `method` and a concrete `path` route to, by the sandbox's own table.
+/// The operationId that `method` and a concrete `path` route to, by the generated table.
 pub fn operation_of(method: &Method, path: &str) -> Option<&'static str> {
     let segments: Vec<&str> = path.split('/').collect();
-    OPERATIONS.iter().find_map(|(m, route, id, _)| {
-        let template: Vec<&str> = route.split('/').collect();
-        let matches = m.as_str() == method.as_str()
+    OPERATIONS.iter().find_map(|op| {
+        let template: Vec<&str> = op.path.split('/').collect();
+        let matches = op.method == method.as_str()
             && template.len() == segments.len()
             && template.iter().zip(&segments).all(|(t, s)| t.starts_with('{') && !s.is_empty() || t == s);
-        matches.then_some(*id)
+        matches.then_some(op.id)
     })
 }
