@@ -4,6 +4,7 @@
 
 mod support;
 
+use lacework_tokens_api::ops;
 use std::time::Duration;
 
 use lacework_tokens_sandbox::RateLimit;
@@ -40,9 +41,9 @@ fn disabling_a_thousand_of_twenty_thousand_costs_the_search_pages_and_the_update
     assert!(run.stderr.starts_with(&plan), "{}", run.stderr);
     assert_eq!(run.code, 0, "{}", run.stderr);
     let (exchanges, pages, updates) = (
-        sent(&world, "createApiToken"),
-        sent(&world, "searchAgentAccessTokens"),
-        sent(&world, "updateAgentAccessToken"),
+        sent(&world, ops::CREATE_API_TOKEN.id),
+        sent(&world, ops::SEARCH_AGENT_ACCESS_TOKENS.id),
+        sent(&world, ops::UPDATE_AGENT_ACCESS_TOKEN.id),
     );
     let next_pages =
         world.sandbox.journal().iter().filter(|e| e.raw_path.starts_with("/api/v2/_pages/")).count();
@@ -52,13 +53,13 @@ fn disabling_a_thousand_of_twenty_thousand_costs_the_search_pages_and_the_update
         1 + 4 + to_disable,
         "1.00 of the fewest requests the API allows"
     );
-    assert_eq!(sent(&world, "getAgentAccessToken"), 0, "no list-then-get pairs");
+    assert_eq!(sent(&world, ops::GET_AGENT_ACCESS_TOKEN.id), 0, "no list-then-get pairs");
 
     // Again: everything is already disabled, so only the (cached) bearer and the search are spent.
     world.sandbox.clear_journal();
     world.lwtokens(&["--budget", "100000/1h", "agent", "disable", "--alias-like", "bulk-1___"]).ok();
-    assert_eq!(sent(&world, "updateAgentAccessToken"), 0, "no update that changes nothing");
-    assert_eq!(sent(&world, "createApiToken"), 0, "the cached bearer is reused");
+    assert_eq!(sent(&world, ops::UPDATE_AGENT_ACCESS_TOKEN.id), 0, "no update that changes nothing");
+    assert_eq!(sent(&world, ops::CREATE_API_TOKEN.id), 0, "the cached bearer is reused");
 }
 
 #[test]
@@ -74,7 +75,7 @@ fn a_job_four_times_the_window_finishes_paced_without_a_429() {
     assert_eq!(run.code, 0, "{}", run.stderr);
     let journal = world.sandbox.journal();
     assert!(journal.iter().all(|e| e.status != Some(429)), "no request above the budget");
-    assert_eq!(sent(&world, "updateAgentAccessToken"), to_disable);
+    assert_eq!(sent(&world, ops::UPDATE_AGENT_ACCESS_TOKEN.id), to_disable);
     let tokens = world.block_on(world.client.agent_tokens().list()).unwrap();
     assert!(tokens.iter().filter(|t| t.alias.starts_with("bulk-")).all(|t| !t.enabled));
 }
@@ -100,7 +101,11 @@ fn max_requests_stops_cleanly_and_the_same_command_finishes_the_job() {
     assert_eq!(world.sandbox.journal().len(), 5, "nothing past the cap was sent");
 
     world.lwtokens(&["agent", "disable", "--alias-like", "batch-%"]).ok();
-    assert_eq!(sent(&world, "updateAgentAccessToken"), to_disable, "every token updated exactly once");
+    assert_eq!(
+        sent(&world, ops::UPDATE_AGENT_ACCESS_TOKEN.id),
+        to_disable,
+        "every token updated exactly once"
+    );
 }
 
 #[test]
@@ -115,13 +120,13 @@ fn no_wait_refuses_a_job_larger_than_the_window_before_it_starts() {
     // 8 a window, the search spent one.
     let expected = format!("error: not started: {to_disable} requests needed, 7 left in this window");
     assert!(refused.stderr.contains(&expected), "{}", refused.stderr);
-    assert_eq!(sent(&world, "updateAgentAccessToken"), 0);
+    assert_eq!(sent(&world, ops::UPDATE_AGENT_ACCESS_TOKEN.id), 0);
 
     let dry =
         world.lwtokens(&["--budget", "8/1h", "agent", "disable", "--alias-like", "batch-%", "--dry-run"]);
     assert!(dry.stderr.contains("paced over later windows"), "{}", dry.stderr);
     assert_eq!(dry.code, 0, "{}", dry.stderr);
-    assert_eq!(sent(&world, "updateAgentAccessToken"), 0, "a dry run only plans");
+    assert_eq!(sent(&world, ops::UPDATE_AGENT_ACCESS_TOKEN.id), 0, "a dry run only plans");
 }
 
 #[test]
@@ -130,16 +135,20 @@ fn single_commands_fetch_nothing_they_already_have_and_send_no_empty_update() {
     world.sandbox.clear_journal();
     // ci-legacy is disabled in the demo data: the search finds it as it is.
     world.lwtokens(&["agent", "disable", "alias:ci-legacy"]).ok();
-    assert_eq!(sent(&world, "updateAgentAccessToken"), 0, "disabling a disabled token sends nothing");
+    assert_eq!(
+        sent(&world, ops::UPDATE_AGENT_ACCESS_TOKEN.id),
+        0,
+        "disabling a disabled token sends nothing"
+    );
     world.lwtokens(&["agent", "enable", "alias:ci-legacy"]).ok();
-    assert_eq!(sent(&world, "updateAgentAccessToken"), 1);
+    assert_eq!(sent(&world, ops::UPDATE_AGENT_ACCESS_TOKEN.id), 1);
 
     let name = world.block_on(world.client.access_tokens().list()).unwrap()[0].name.clone().unwrap();
     world.sandbox.clear_journal();
     let shown = world.lwtokens(&["access", "show", &format!("name:{name}")]).ok();
     assert!(shown.contains(&name));
     assert_eq!(
-        (sent(&world, "listAccessTokens"), sent(&world, "getAccessToken")),
+        (sent(&world, ops::LIST_ACCESS_TOKENS.id), sent(&world, ops::GET_ACCESS_TOKEN.id)),
         (1, 0),
         "no list-then-get"
     );

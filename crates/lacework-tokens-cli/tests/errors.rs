@@ -3,6 +3,7 @@
 
 mod support;
 
+use lacework_tokens_api::ops;
 use lacework_tokens_sandbox::{Fault, FaultRule};
 use support::{World, run_in};
 use tempfile::TempDir;
@@ -135,7 +136,8 @@ fn a_failing_api_call_exits_1() {
     let missing = "0".repeat(56);
     let mut runs = Vec::new();
     world.sandbox.inject(
-        FaultRule::new(Fault::Status { status: 500, retry_after: None }).only("listAgentAccessTokens"),
+        FaultRule::new(Fault::Status { status: 500, retry_after: None })
+            .only(ops::LIST_AGENT_ACCESS_TOKENS.id),
     );
     runs.push((&["agent", "list"][..], world.lwtokens(&["agent", "list"]).fails(1)));
     let show: &[&str] = &["agent", "show", &missing];
@@ -168,7 +170,8 @@ fn a_bulk_run_with_failures_reports_each_and_exits_1() {
     let world = World::start();
     // One token's update fails: the run goes on with the next.
     world.sandbox.inject(
-        FaultRule::new(Fault::Status { status: 500, retry_after: None }).only("updateAgentAccessToken"),
+        FaultRule::new(Fault::Status { status: 500, retry_after: None })
+            .only(ops::UPDATE_AGENT_ACCESS_TOKEN.id),
     );
     let run = world.lwtokens(&["agent", "disable", "--alias-like", "prod-%"]);
     assert_eq!(run.code, 1, "{run:?}");
@@ -183,7 +186,7 @@ fn a_bulk_run_with_failures_reports_each_and_exits_1() {
     world.sandbox.inject(
         FaultRule::new(Fault::Status { status: 503, retry_after: Some(0) })
             .times(20)
-            .only("updateAgentAccessToken"),
+            .only(ops::UPDATE_AGENT_ACCESS_TOKEN.id),
     );
     let run = world.lwtokens(&["agent", "enable", "--alias-like", "%", "--json"]);
     assert_eq!(run.code, 1, "{run:?}");

@@ -5,6 +5,7 @@
 
 mod support;
 
+use lacework_tokens_api::ops;
 use std::io::{Read, Write};
 use std::net::TcpListener;
 use std::sync::{Arc, Mutex};
@@ -23,12 +24,12 @@ fn assert_terminal_safe(text: &str) {
 #[test]
 fn tables_show_control_characters_escaped_and_json_keeps_them() {
     let world = World::start();
-    world.sandbox.inject(FaultRule::new(Fault::ControlCharacters).only("listAgentAccessTokens"));
+    world.sandbox.inject(FaultRule::new(Fault::ControlCharacters).only(ops::LIST_AGENT_ACCESS_TOKENS.id));
     let table = world.lwtokens(&["agent", "list"]).ok();
     assert_terminal_safe(&table);
     assert!(table.contains(r"\u{1b}]0;owned\u{7}\r\u{1b}[2K"), "{table}");
 
-    world.sandbox.inject(FaultRule::new(Fault::ControlCharacters).only("listAgentAccessTokens"));
+    world.sandbox.inject(FaultRule::new(Fault::ControlCharacters).only(ops::LIST_AGENT_ACCESS_TOKENS.id));
     let json = world.lwtokens(&["--json", "agent", "list"]).json();
     let alias = json[0]["alias"].as_str().unwrap();
     assert!(alias.ends_with(CONTROL_SEQUENCE), "JSON is exact: {alias:?}");
@@ -37,12 +38,12 @@ fn tables_show_control_characters_escaped_and_json_keeps_them() {
 #[test]
 fn bulk_results_and_verbose_logs_show_control_characters_escaped() {
     let world = World::start();
-    world.sandbox.inject(FaultRule::new(Fault::ControlCharacters).only("searchAgentAccessTokens"));
+    world.sandbox.inject(FaultRule::new(Fault::ControlCharacters).only(ops::SEARCH_AGENT_ACCESS_TOKENS.id));
     // The updates fail one by one (a 400 does not stop the run), so each is logged at -v.
     world.sandbox.inject(
         FaultRule::new(Fault::Status { status: 400, retry_after: None })
             .times(100)
-            .only("updateAgentAccessToken"),
+            .only(ops::UPDATE_AGENT_ACCESS_TOKEN.id),
     );
     let run = world.lwtokens(&["-v", "agent", "disable", "--alias-like", "%"]);
     assert_eq!(run.code, 1, "{run:?}");
@@ -55,10 +56,10 @@ fn bulk_results_and_verbose_logs_show_control_characters_escaped() {
 #[test]
 fn a_bearer_with_control_characters_is_a_server_error_not_a_usage_error() {
     let world = World::start();
-    world.sandbox.inject(FaultRule::new(Fault::ControlCharacters).only("createApiToken"));
+    world.sandbox.inject(FaultRule::new(Fault::ControlCharacters).only(ops::CREATE_API_TOKEN.id));
     let line = world.lwtokens(&["api-token"]).fails(1);
     assert_terminal_safe(&line);
-    assert!(line.contains("createApiToken") && line.contains("bearer token"), "{line}");
+    assert!(line.contains(ops::CREATE_API_TOKEN.id) && line.contains("bearer token"), "{line}");
 }
 
 /// A proxy that records what it is sent and refuses every request.

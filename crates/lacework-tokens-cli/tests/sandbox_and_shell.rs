@@ -3,6 +3,7 @@
 
 mod support;
 
+use lacework_tokens_api::ops;
 use support::run_in;
 use tempfile::TempDir;
 
@@ -52,7 +53,7 @@ fn verbose_logs_go_to_stderr_only() {
     let verbose = lwtokens(&["--sandbox", "-vv", "agent", "list", "--json"]);
     assert!(quiet.stderr.is_empty(), "{quiet:?}");
     assert!(verbose.stderr.contains("operation=\"listAgentAccessTokens\""), "{verbose:?}");
-    assert!(!verbose.stdout.contains("listAgentAccessTokens"), "stdout is only the result");
+    assert!(!verbose.stdout.contains(ops::LIST_AGENT_ACCESS_TOKENS.id), "stdout is only the result");
     let aliases = |run: &support::Run| {
         run.json().as_array().unwrap().iter().map(|t| t["alias"].clone()).collect::<Vec<_>>()
     };

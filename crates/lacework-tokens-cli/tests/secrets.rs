@@ -5,6 +5,7 @@
 
 mod support;
 
+use lacework_tokens_api::ops;
 use lacework_tokens_sandbox::{Fault, FaultRule};
 use support::{Run, World, run_in};
 
@@ -80,13 +81,15 @@ fn no_secret_reaches_any_output_unless_the_command_prints_it() {
         let missing = "0123456789abcdef".repeat(4)[..56].to_owned();
         let args: Vec<&str> = verbosity.into_iter().chain(["agent", "show", missing.as_str()]).collect();
         record(&args, world.lwtokens(&args), vec![]);
-        world.sandbox.inject(FaultRule::new(Fault::HtmlPage(500)).only("updateAgentAccessToken"));
+        world.sandbox.inject(FaultRule::new(Fault::HtmlPage(500)).only(ops::UPDATE_AGENT_ACCESS_TOKEN.id));
         let args: Vec<&str> = verbosity.into_iter().chain(["agent", "disable", staging.as_str()]).collect();
         record(&args, world.lwtokens(&args), vec![]);
-        world.sandbox.inject(FaultRule::new(Fault::DropConnection).times(4).only("getAgentAccessToken"));
+        world
+            .sandbox
+            .inject(FaultRule::new(Fault::DropConnection).times(4).only(ops::GET_AGENT_ACCESS_TOKEN.id));
         let args: Vec<&str> = verbosity.into_iter().chain(["agent", "show", staging.as_str()]).collect();
         record(&args, world.lwtokens(&args), vec![staging.clone()]);
-        world.sandbox.inject(FaultRule::new(Fault::MalformedBody).only("getAgentAccessToken"));
+        world.sandbox.inject(FaultRule::new(Fault::MalformedBody).only(ops::GET_AGENT_ACCESS_TOKEN.id));
         record(&args, world.lwtokens(&args), vec![staging.clone()]);
         let wrong: Vec<&str> = ["--base-url", world.sandbox.base_url(), "--api-key", world.sandbox.key_id()]
             .into_iter()

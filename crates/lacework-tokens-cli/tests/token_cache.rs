@@ -4,13 +4,14 @@
 
 mod support;
 
+use lacework_tokens_api::ops;
 use std::process::{Command, Stdio};
 
 use support::{LWTOKENS, World, run_in};
 
 impl World {
     fn exchanges(&self) -> usize {
-        self.sandbox.effects("createApiToken")
+        self.sandbox.effects(ops::CREATE_API_TOKEN.id)
     }
 }
 
@@ -21,12 +22,12 @@ fn ten_runs_in_a_row_exchange_the_key_once() {
         world.lwtokens(&["agent", "list"]).ok();
     }
     assert_eq!(world.exchanges(), 1, "requests spent on exchanges / fewest possible = 1.00");
-    assert_eq!(world.sandbox.effects("listAgentAccessTokens"), 10);
+    assert_eq!(world.sandbox.effects(ops::LIST_AGENT_ACCESS_TOKENS.id), 10);
     let exchanged_for: Vec<_> = world
         .sandbox
         .journal()
         .into_iter()
-        .filter(|e| e.operation == Some("createApiToken"))
+        .filter(|e| e.operation == Some(ops::CREATE_API_TOKEN.id))
         .map(|e| e.key_id)
         .collect();
     assert_eq!(exchanged_for, [Some(world.sandbox.key_id().to_owned())], "the journal names the key");

@@ -219,6 +219,8 @@ impl FromStr for FaultRule {
 
 #[cfg(test)]
 mod tests {
+    use lacework_tokens_api::ops;
+
     use super::*;
 
     #[test]
@@ -228,7 +230,7 @@ mod tests {
             rule,
             FaultRule::new(Fault::Status { status: 503, retry_after: Some(1) })
                 .times(2)
-                .only("getAgentAccessToken")
+                .only(ops::GET_AGENT_ACCESS_TOKEN.id)
         );
         assert_eq!("drop".parse::<FaultRule>().unwrap().fault, Fault::DropConnection);
         assert_eq!("delay=250".parse::<FaultRule>().unwrap().fault, Fault::Delay(Duration::from_millis(250)));
@@ -248,11 +250,11 @@ mod tests {
     #[test]
     fn rules_apply_in_order_and_only_to_their_operation() {
         let mut plan = FaultPlan::default();
-        plan.push(FaultRule::new(Fault::DropConnection).only("createAgentAccessToken"));
+        plan.push(FaultRule::new(Fault::DropConnection).only(ops::CREATE_AGENT_ACCESS_TOKEN.id));
         plan.push(FaultRule::new(Fault::MalformedBody).times(2));
-        assert_eq!(plan.take(Some("listAgentAccessTokens")), Some(Fault::MalformedBody));
-        assert_eq!(plan.take(Some("createAgentAccessToken")), Some(Fault::DropConnection));
-        assert_eq!(plan.take(Some("createAgentAccessToken")), Some(Fault::MalformedBody));
+        assert_eq!(plan.take(Some(ops::LIST_AGENT_ACCESS_TOKENS.id)), Some(Fault::MalformedBody));
+        assert_eq!(plan.take(Some(ops::CREATE_AGENT_ACCESS_TOKEN.id)), Some(Fault::DropConnection));
+        assert_eq!(plan.take(Some(ops::CREATE_AGENT_ACCESS_TOKEN.id)), Some(Fault::MalformedBody));
         assert_eq!(plan.take(None), None);
     }
 }

@@ -3,6 +3,7 @@
 
 mod support;
 
+use lacework_tokens_api::ops;
 use std::time::Duration;
 
 use lacework_tokens_sandbox::{
@@ -237,7 +238,7 @@ async fn bad_requests_are_refused_with_a_message_and_no_effect() {
         assert_eq!(answer.status, 400, "{what}: {answer:?}");
         assert!(!answer.message().is_empty(), "{what}: an error body says what was wrong");
     }
-    assert_eq!(h.sandbox.effects("createAgentAccessToken"), 0, "nothing was created");
+    assert_eq!(h.sandbox.effects(ops::CREATE_AGENT_ACCESS_TOKEN.id), 0, "nothing was created");
 
     let unknown = h.call(Method::GET, "/api/v2/AgentAccessTokens/0123456789abcdef", None).await;
     assert_eq!(unknown.status, 404);

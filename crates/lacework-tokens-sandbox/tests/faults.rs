@@ -5,6 +5,7 @@ mod support;
 
 use std::time::{Duration, Instant};
 
+use lacework_tokens_api::ops;
 use lacework_tokens_sandbox::{Fault, FaultRule, SandboxConfig};
 use reqwest::Method;
 use serde_json::json;
@@ -40,20 +41,21 @@ async fn status_faults_answer_n_times_then_stop() {
 async fn a_fault_for_one_operation_leaves_the_others_alone() {
     let h = harness().await;
     h.sandbox.inject(
-        FaultRule::new(Fault::Status { status: 500, retry_after: None }).only("createAgentAccessToken"),
+        FaultRule::new(Fault::Status { status: 500, retry_after: None })
+            .only(ops::CREATE_AGENT_ACCESS_TOKEN.id),
     );
     assert_eq!(h.call(Method::GET, LIST, None).await.status, 200);
     let create = h.call(Method::POST, LIST, Some(json!({"tokenAlias": "x"}))).await;
     assert_eq!(create.status, 500);
-    assert_eq!(h.sandbox.effects("createAgentAccessToken"), 0, "a status fault replaces processing");
+    assert_eq!(h.sandbox.effects(ops::CREATE_AGENT_ACCESS_TOKEN.id), 0, "a status fault replaces processing");
     assert_eq!(h.call(Method::POST, LIST, Some(json!({"tokenAlias": "x"}))).await.status, 201);
-    assert_eq!(h.sandbox.effects("createAgentAccessToken"), 1);
+    assert_eq!(h.sandbox.effects(ops::CREATE_AGENT_ACCESS_TOKEN.id), 1);
 }
 
 #[tokio::test]
 async fn a_dropped_connection_answers_nothing_and_processes_nothing() {
     let h = harness().await;
-    h.sandbox.inject(FaultRule::new(Fault::DropConnection).only("createAgentAccessToken"));
+    h.sandbox.inject(FaultRule::new(Fault::DropConnection).only(ops::CREATE_AGENT_ACCESS_TOKEN.id));
     let url = format!("{}{LIST}", h.sandbox.base_url());
     let result = h.http.post(&url).bearer_auth(&h.bearer).json(&json!({"tokenAlias": "x"})).send().await;
     let error = result.expect_err("no answer");
@@ -61,7 +63,7 @@ async fn a_dropped_connection_answers_nothing_and_processes_nothing() {
     let entry = h.sandbox.journal().pop().unwrap();
     assert_eq!(
         (entry.operation, entry.status, entry.processed),
-        (Some("createAgentAccessToken"), None, false)
+        (Some(ops::CREATE_AGENT_ACCESS_TOKEN.id), None, false)
     );
     assert_eq!(h.call(Method::GET, LIST, None).await.body["data"], json!([]));
 }
@@ -78,13 +80,13 @@ async fn a_delay_holds_the_answer() {
 #[tokio::test]
 async fn body_faults_damage_the_answer_after_processing() {
     let h = harness().await;
-    h.sandbox.inject(FaultRule::new(Fault::TruncatedBody).only("createAgentAccessToken"));
+    h.sandbox.inject(FaultRule::new(Fault::TruncatedBody).only(ops::CREATE_AGENT_ACCESS_TOKEN.id));
     let url = format!("{}{LIST}", h.sandbox.base_url());
     let response =
         h.http.post(&url).bearer_auth(&h.bearer).json(&json!({"tokenAlias": "t"})).send().await.unwrap();
     assert_eq!(response.status(), 201);
     assert!(response.bytes().await.is_err(), "the body is cut short");
-    assert_eq!(h.sandbox.effects("createAgentAccessToken"), 1, "the create happened");
+    assert_eq!(h.sandbox.effects(ops::CREATE_AGENT_ACCESS_TOKEN.id), 1, "the create happened");
 
     h.sandbox.inject(FaultRule::new(Fault::MalformedBody));
     let response = raw_get(&h, LIST).await.unwrap();
@@ -123,11 +125,11 @@ async fn the_journal_records_what_arrived_and_what_happened() {
     let _ = h.call(Method::GET, "/api/v2/AgentAccessTokens/a%2Fb%3F", None).await;
     let journal = h.sandbox.journal();
     assert_eq!(journal.len(), 2);
-    assert_eq!(journal[0].operation, Some("createAgentAccessToken"));
+    assert_eq!(journal[0].operation, Some(ops::CREATE_AGENT_ACCESS_TOKEN.id));
     assert!(journal[0].took_effect());
     assert_eq!(journal[1].raw_path, "/api/v2/AgentAccessTokens/a%2Fb%3F", "paths are kept as received");
-    assert_eq!((journal[1].operation, journal[1].status), (Some("getAgentAccessToken"), Some(404)));
-    assert_eq!(h.sandbox.effects("createAgentAccessToken"), 1);
+    assert_eq!((journal[1].operation, journal[1].status), (Some(ops::GET_AGENT_ACCESS_TOKEN.id), Some(404)));
+    assert_eq!(h.sandbox.effects(ops::CREATE_AGENT_ACCESS_TOKEN.id), 1);
 }
 
 #[tokio::test]

@@ -3,6 +3,7 @@
 //! `RequestHooks` as the facade does. Every answer, errors included, is checked against the
 //! spec's schema for its operation and status.
 
+use lacework_tokens_api::ops;
 use std::future::Future;
 use std::pin::Pin;
 use std::sync::{Arc, Mutex};
@@ -149,7 +150,7 @@ fn operations() -> Vec<(&'static str, u16, Call)> {
         serde_json::from_value(json!({"description": "d", "os": "linux"})).unwrap()
     }
     vec![
-        ("createApiToken", 201, |w, _| {
+        (ops::CREATE_API_TOKEN.id, 201, |w, _| {
             Box::pin(async move {
                 let body = types::ApiTokenRequest::builder()
                     .key_id(w.sandbox.key_id())
@@ -157,7 +158,7 @@ fn operations() -> Vec<(&'static str, u16, Call)> {
                 status(w.client.create_api_token().body(body).send().await)
             })
         }),
-        ("createAgentAccessToken", 201, |w, t| {
+        (ops::CREATE_AGENT_ACCESS_TOKEN.id, 201, |w, t| {
             Box::pin(async move {
                 let body =
                     types::AgentAccessTokenCreate::builder().token_alias("qa").props(Some(agent_props()));
@@ -168,7 +169,7 @@ fn operations() -> Vec<(&'static str, u16, Call)> {
                 status(call.send().await)
             })
         }),
-        ("listAgentAccessTokens", 200, |w, t| {
+        (ops::LIST_AGENT_ACCESS_TOKENS.id, 200, |w, t| {
             Box::pin(async move {
                 let mut call = w.client.list_agent_access_tokens();
                 if let Some(sub) = t.sub_account {
@@ -177,7 +178,7 @@ fn operations() -> Vec<(&'static str, u16, Call)> {
                 status(call.send().await)
             })
         }),
-        ("searchAgentAccessTokens", 200, |w, t| {
+        (ops::SEARCH_AGENT_ACCESS_TOKENS.id, 200, |w, t| {
             Box::pin(async move {
                 let body: types::AgentAccessTokenSearch = serde_json::from_value(
                     json!({"filters": [{"field": "tokenAlias", "expression": "eq", "value": "target"}]}),
@@ -190,7 +191,7 @@ fn operations() -> Vec<(&'static str, u16, Call)> {
                 status(call.send().await)
             })
         }),
-        ("getAgentAccessToken", 200, |w, t| {
+        (ops::GET_AGENT_ACCESS_TOKEN.id, 200, |w, t| {
             Box::pin(async move {
                 let mut call = w.client.get_agent_access_token().id(t.agent.as_str());
                 if let Some(sub) = t.sub_account {
@@ -199,7 +200,7 @@ fn operations() -> Vec<(&'static str, u16, Call)> {
                 status(call.send().await)
             })
         }),
-        ("updateAgentAccessToken", 200, |w, t| {
+        (ops::UPDATE_AGENT_ACCESS_TOKEN.id, 200, |w, t| {
             Box::pin(async move {
                 let body =
                     types::AgentAccessTokenUpdate::builder().token_alias(Some("renamed".try_into().unwrap()));
@@ -210,21 +211,21 @@ fn operations() -> Vec<(&'static str, u16, Call)> {
                 status(call.send().await)
             })
         }),
-        ("listAccessTokens", 200, |w, _| {
+        (ops::LIST_ACCESS_TOKENS.id, 200, |w, _| {
             Box::pin(async move { status(w.client.list_access_tokens().send().await) })
         }),
-        ("createAccessToken", 201, |w, _| {
+        (ops::CREATE_ACCESS_TOKEN.id, 201, |w, _| {
             Box::pin(async move {
                 let body = types::AccessTokenPost::builder().name("ci").scope(vec!["devices".to_owned()]);
                 status(w.client.create_access_token().body(body).send().await)
             })
         }),
-        ("getAccessToken", 200, |w, t| {
+        (ops::GET_ACCESS_TOKEN.id, 200, |w, t| {
             Box::pin(async move {
                 status(w.client.get_access_token().access_token_id(t.access.as_str()).send().await)
             })
         }),
-        ("patchAccessToken", 200, |w, t| {
+        (ops::PATCH_ACCESS_TOKEN.id, 200, |w, t| {
             Box::pin(async move {
                 let body =
                     types::AccessTokenPatch::builder().status(Some(types::AccessTokenStatus::Inactive));
@@ -233,7 +234,7 @@ fn operations() -> Vec<(&'static str, u16, Call)> {
                 )
             })
         }),
-        ("deleteAccessToken", 200, |w, t| {
+        (ops::DELETE_ACCESS_TOKEN.id, 200, |w, t| {
             Box::pin(async move {
                 status(w.client.delete_access_token().access_token_id(t.access.as_str()).send().await)
             })
@@ -276,14 +277,16 @@ async fn every_operation_succeeds_and_fails_as_documented() {
                 sub_account: None,
             };
             // Provoke each status the natural way where the API has one, else inject it.
-            let has_agent_id = ["getAgentAccessToken", "updateAgentAccessToken"].contains(&operation);
+            let has_agent_id =
+                [ops::GET_AGENT_ACCESS_TOKEN.id, ops::UPDATE_AGENT_ACCESS_TOKEN.id].contains(&operation);
             let has_access_id =
-                ["getAccessToken", "patchAccessToken", "deleteAccessToken"].contains(&operation);
+                [ops::GET_ACCESS_TOKEN.id, ops::PATCH_ACCESS_TOKEN.id, ops::DELETE_ACCESS_TOKEN.id]
+                    .contains(&operation);
             let target = match error {
                 400 if operation.contains("AgentAccessToken") => Target { sub_account: Some(" "), ..live },
                 // Any id is valid by the spec, and these operations take no other parameter the
                 // generated client could get wrong: their 400 is injected.
-                401 if operation == "createApiToken" => {
+                401 if operation == ops::CREATE_API_TOKEN.id => {
                     *world.credentials.secret.lock().unwrap() = "wrong".into();
                     live
                 }

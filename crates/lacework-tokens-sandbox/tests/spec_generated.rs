@@ -18,6 +18,7 @@
 mod strategies;
 mod support;
 
+use lacework_tokens_api::ops;
 use lacework_tokens_sandbox::SandboxConfig;
 use lacework_tokens_spec::{SPEC, operation, resolve};
 use proptest::prelude::*;
@@ -111,18 +112,16 @@ impl Harness {
         request: &Request,
     ) -> (String, Option<Value>) {
         let mut body = request.body.clone();
-        let id = match (request.real, operation_id) {
-            (true, "getAgentAccessToken" | "updateAgentAccessToken") => {
-                self.create_agent_token(json!({"tokenAlias": "target"})).await
-            }
-            (true, "getAccessToken" | "patchAccessToken" | "deleteAccessToken") => {
-                let created =
-                    self.call(Method::POST, "/api/v2/AccessTokens", Some(json!({"name": "t"}))).await;
-                created.body["id"].as_str().unwrap().to_owned()
-            }
-            _ => request.id.clone().unwrap_or_default(),
+        // The path parameter says which kind of token the operation addresses.
+        let id = if request.real && template.contains("{id}") {
+            self.create_agent_token(json!({"tokenAlias": "target"})).await
+        } else if request.real && template.contains("{accessTokenId}") {
+            let created = self.call(Method::POST, "/api/v2/AccessTokens", Some(json!({"name": "t"}))).await;
+            created.body["id"].as_str().unwrap().to_owned()
+        } else {
+            request.id.clone().unwrap_or_default()
         };
-        if operation_id == "createApiToken"
+        if operation_id == ops::CREATE_API_TOKEN.id
             && request.real
             && let Some(body) = body.as_mut()
         {
@@ -144,7 +143,7 @@ impl Harness {
         body: Option<Value>,
         sub_account: Option<&str>,
     ) -> Answer {
-        if operation_id == "createApiToken" {
+        if operation_id == ops::CREATE_API_TOKEN.id {
             return self.send(method, path, body, &[("x-lw-uaks", self.sandbox.secret())]).await;
         }
         match sub_account {
@@ -209,7 +208,7 @@ fn each_broken_constraint_is_refused_naming_the_member_and_changes_nothing() {
             .run(&strategy, |(mut request, _)| {
                 let breaks = strategies::breaks(schema, request.body.as_ref().unwrap());
                 // The real key would overwrite a broken `keyId`.
-                request.real &= operation_id != "createApiToken";
+                request.real &= operation_id != ops::CREATE_API_TOKEN.id;
                 rt.block_on(async {
                     let (path, _) = h.prepare(operation_id, template, &request).await;
                     let before = h.everything().await;

@@ -3,6 +3,7 @@
 
 mod support;
 
+use lacework_tokens_api::ops;
 use std::time::Duration;
 
 use futures_util::future::join_all;
@@ -24,7 +25,7 @@ async fn sixty_four_calls_at_token_expiry_cause_exactly_one_exchange() {
     let second = join_all((0..64).map(|_| tokens.list())).await;
     assert!(second.iter().all(Result::is_ok));
     assert_eq!(world.exchanges(), 2, "64 calls at expiry: one more exchange");
-    assert_eq!(world.sandbox.effects("listAgentAccessTokens"), 128);
+    assert_eq!(world.sandbox.effects(ops::LIST_AGENT_ACCESS_TOKENS.id), 128);
 }
 
 #[tokio::test]
@@ -39,7 +40,8 @@ async fn a_401_refreshes_once_and_repeats_once() {
     let results = join_all((0..64).map(|_| tokens.list())).await;
     assert!(results.iter().all(Result::is_ok), "{:?}", results.iter().find(|r| r.is_err()));
     assert_eq!(world.exchanges(), 2, "one exchange answers all 64 rejections");
-    let lists = world.sandbox.journal().into_iter().filter(|e| e.operation == Some("listAgentAccessTokens"));
+    let lists =
+        world.sandbox.journal().into_iter().filter(|e| e.operation == Some(ops::LIST_AGENT_ACCESS_TOKENS.id));
     let statuses: Vec<Option<u16>> = lists.map(|e| e.status).collect();
     assert_eq!(statuses.iter().filter(|s| **s == Some(401)).count(), 64);
     assert_eq!(statuses.iter().filter(|s| **s == Some(200)).count(), 65);
@@ -55,7 +57,7 @@ async fn a_create_is_not_repeated_after_a_401_but_the_next_one_succeeds() {
     let refused = world.client.agent_tokens().create("after-401").send().await.unwrap_err();
     assert!(matches!(refused, Error::Unauthorized { .. }), "{refused:?}");
     world.client.agent_tokens().create("after-401").send().await.unwrap();
-    assert_eq!(world.sandbox.effects("createAgentAccessToken"), 1);
+    assert_eq!(world.sandbox.effects(ops::CREATE_AGENT_ACCESS_TOKEN.id), 1);
 }
 
 #[tokio::test]
@@ -91,7 +93,11 @@ async fn a_wrong_api_secret_is_a_clear_unauthorized_error() {
     assert!(matches!(error, Error::Unauthorized { .. }), "{error:?}");
     assert!(text.contains(world.sandbox.key_id()) && text.contains("refused"), "{text}");
     assert!(!text.contains("not-the-secret"));
-    assert_eq!(world.sandbox.effects("listAgentAccessTokens"), 0, "nothing is sent without a bearer");
+    assert_eq!(
+        world.sandbox.effects(ops::LIST_AGENT_ACCESS_TOKENS.id),
+        0,
+        "nothing is sent without a bearer"
+    );
 }
 
 #[tokio::test]

@@ -3,6 +3,7 @@
 
 mod support;
 
+use lacework_tokens_api::ops;
 use std::sync::Arc;
 use std::time::Duration;
 
@@ -33,7 +34,7 @@ async fn a_job_four_times_the_window_finishes_paced_without_a_429() {
     }
     let journal = sandbox.journal();
     assert!(journal.iter().all(|e| e.status != Some(429)), "the server never had to refuse a request");
-    assert_eq!(sandbox.effects("updateAgentAccessToken"), 2_000);
+    assert_eq!(sandbox.effects(ops::UPDATE_AGENT_ACCESS_TOKEN.id), 2_000);
     assert_eq!(journal.len(), 2_002, "one exchange, one search page, 2,000 updates: 1.00 of the minimum");
     assert_eq!(budget.sent(), 2_002);
 }

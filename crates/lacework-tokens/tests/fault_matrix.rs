@@ -10,6 +10,7 @@
 
 mod support;
 
+use lacework_tokens_api::ops;
 use std::collections::BTreeMap;
 use std::future::Future;
 use std::pin::Pin;
@@ -76,7 +77,7 @@ fn expected(fault: &Fault, operation: &str, creates: bool) -> Outcome {
     match fault {
         Fault::EndlessBody(_) => Outcome::TooLarge,
         // A bearer with control characters is refused; in other answers they are data.
-        Fault::ControlCharacters if operation == "createApiToken" => Outcome::Decode,
+        Fault::ControlCharacters if operation == ops::CREATE_API_TOKEN.id => Outcome::Decode,
         Fault::ControlCharacters => Outcome::Ok,
         Fault::Status { status: 500, .. } => Outcome::Api(500),
         Fault::MalformedBody | Fault::EmptyBody => Outcome::Decode,
@@ -101,33 +102,43 @@ type Call =
 
 fn operations() -> Vec<(&'static str, Call)> {
     vec![
-        ("createApiToken", |c, _| Box::pin(async move { c.issue_bearer_token(None).await.map(drop) })),
-        ("createAgentAccessToken", |c, _| {
+        (ops::CREATE_API_TOKEN.id, |c, _| {
+            Box::pin(async move { c.issue_bearer_token(None).await.map(drop) })
+        }),
+        (ops::CREATE_AGENT_ACCESS_TOKEN.id, |c, _| {
             Box::pin(async move { c.agent_tokens().create("m").send().await.map(drop) })
         }),
-        ("listAgentAccessTokens", |c, _| Box::pin(async move { c.agent_tokens().list().await.map(drop) })),
-        ("searchAgentAccessTokens", |c, _| {
+        (ops::LIST_AGENT_ACCESS_TOKENS.id, |c, _| {
+            Box::pin(async move { c.agent_tokens().list().await.map(drop) })
+        }),
+        (ops::SEARCH_AGENT_ACCESS_TOKENS.id, |c, _| {
             Box::pin(
                 async move { c.agent_tokens().search().filter(Field::Alias.eq("t")).send().await.map(drop) },
             )
         }),
-        ("getAgentAccessToken", |c, t| {
+        (ops::GET_AGENT_ACCESS_TOKEN.id, |c, t| {
             Box::pin(async move { c.agent_tokens().get(t.agent.as_str()).await.map(drop) })
         }),
-        ("updateAgentAccessToken", |c, t| {
+        (ops::UPDATE_AGENT_ACCESS_TOKEN.id, |c, t| {
             Box::pin(
                 async move { c.agent_tokens().update(t.agent.as_str()).alias("u").send().await.map(drop) },
             )
         }),
-        ("listAccessTokens", |c, _| Box::pin(async move { c.access_tokens().list().await.map(drop) })),
-        ("createAccessToken", |c, _| {
+        (ops::LIST_ACCESS_TOKENS.id, |c, _| {
+            Box::pin(async move { c.access_tokens().list().await.map(drop) })
+        }),
+        (ops::CREATE_ACCESS_TOKEN.id, |c, _| {
             Box::pin(async move { c.access_tokens().create("m").send().await.map(drop) })
         }),
-        ("getAccessToken", |c, t| Box::pin(async move { c.access_tokens().get(&t.access).await.map(drop) })),
-        ("patchAccessToken", |c, t| {
+        (ops::GET_ACCESS_TOKEN.id, |c, t| {
+            Box::pin(async move { c.access_tokens().get(&t.access).await.map(drop) })
+        }),
+        (ops::PATCH_ACCESS_TOKEN.id, |c, t| {
             Box::pin(async move { c.access_tokens().patch(&t.access).name("p").send().await.map(drop) })
         }),
-        ("deleteAccessToken", |c, t| Box::pin(async move { c.access_tokens().delete(&t.access).await })),
+        (ops::DELETE_ACCESS_TOKEN.id, |c, t| {
+            Box::pin(async move { c.access_tokens().delete(&t.access).await })
+        }),
     ]
 }
 
@@ -173,7 +184,7 @@ async fn every_operation_under_every_fault() {
     let mut failures = Vec::new();
     for (fault_name, fault) in faults() {
         for (operation, call) in operations() {
-            let creates = operation.starts_with("create") && operation != "createApiToken";
+            let creates = operation.starts_with("create") && operation != ops::CREATE_API_TOKEN.id;
             let want = expected(&fault, operation, creates);
             // Run the cell as its own task: a panic anywhere in the client shows as a failed join.
             let cell = tokio::spawn(cell(operation, call, fault.clone())).await;

@@ -5,6 +5,7 @@
 mod support;
 
 use lacework_tokens::Error;
+use lacework_tokens_api::ops;
 use support::World;
 
 /// Decodes `%XX` escapes (the sandbox journal keeps paths as received).
@@ -56,7 +57,7 @@ async fn ids_stay_in_one_path_segment() {
             .sandbox
             .journal()
             .into_iter()
-            .filter(|e| e.operation != Some("createApiToken"))
+            .filter(|e| e.operation != Some(ops::CREATE_API_TOKEN.id))
             .map(|e| e.raw_path)
             .collect();
         assert_eq!(paths.len(), 5, "{id:?}: {paths:?}");

@@ -6,6 +6,7 @@
 mod hostile_server;
 mod support;
 
+use lacework_tokens_api::ops;
 use std::time::Duration;
 
 use hostile_server::{Answer, HostileServer};
@@ -48,36 +49,38 @@ fn printed(error: &Error) -> String {
 #[tokio::test]
 async fn an_endless_answer_is_cut_at_the_cap_and_not_asked_again() {
     let sandbox = sandbox().await;
-    sandbox.inject(FaultRule::new(Fault::EndlessBody(None)).times(10).only("listAgentAccessTokens"));
+    sandbox.inject(FaultRule::new(Fault::EndlessBody(None)).times(10).only(ops::LIST_AGENT_ACCESS_TOKENS.id));
     let error = client(&sandbox).build().unwrap().agent_tokens().list().await.unwrap_err();
     let text = printed(&error);
     assert!(
         matches!(
             error,
-            Error::TooLarge {
-                operation: "listAgentAccessTokens",
-                limit: DEFAULT_MAX_BODY_SIZE,
-                error_answer: false,
-                ..
-            }
+            Error::TooLarge { operation, limit: DEFAULT_MAX_BODY_SIZE, error_answer: false, .. }
+                if operation == ops::LIST_AGENT_ACCESS_TOKENS.id
         ),
         "{error:?}"
     );
     assert!(text.contains(&DEFAULT_MAX_BODY_SIZE.to_string()) && text.contains("max_body_size"), "{text}");
-    assert_eq!(requests(&sandbox, "listAgentAccessTokens"), 1, "a body over the cap is not asked again");
+    assert_eq!(
+        requests(&sandbox, ops::LIST_AGENT_ACCESS_TOKENS.id),
+        1,
+        "a body over the cap is not asked again"
+    );
 
     // The cap is the caller's to set.
     let small = client(&sandbox).max_body_size(64 * 1024).build().unwrap();
     let error = small.agent_tokens().list().await.unwrap_err();
     assert!(matches!(error, Error::TooLarge { limit: 65_536, .. }), "{error:?}");
-    assert_eq!(requests(&sandbox, "listAgentAccessTokens"), 2);
+    assert_eq!(requests(&sandbox, ops::LIST_AGENT_ACCESS_TOKENS.id), 2);
 }
 
 #[tokio::test]
 async fn an_endless_error_answer_is_cut_at_64_kib_and_not_retried() {
     let sandbox = sandbox().await;
     // A 503 is retried, unless its body is over the cap.
-    sandbox.inject(FaultRule::new(Fault::EndlessBody(Some(503))).times(10).only("listAgentAccessTokens"));
+    sandbox.inject(
+        FaultRule::new(Fault::EndlessBody(Some(503))).times(10).only(ops::LIST_AGENT_ACCESS_TOKENS.id),
+    );
     let error = client(&sandbox).build().unwrap().agent_tokens().list().await.unwrap_err();
     let text = printed(&error);
     match &error {
@@ -87,7 +90,7 @@ async fn an_endless_error_answer_is_cut_at_64_kib_and_not_retried() {
         other => panic!("{other:?}"),
     }
     assert!(text.contains("65536") && text.contains("error answers"), "{text}");
-    assert_eq!(requests(&sandbox, "listAgentAccessTokens"), 1);
+    assert_eq!(requests(&sandbox, ops::LIST_AGENT_ACCESS_TOKENS.id), 1);
     assert!(!error.is_retryable());
 }
 
@@ -100,7 +103,10 @@ async fn a_trickling_answer_is_cut_at_the_cap_while_it_arrives() {
     let error = client.agent_tokens().list().await.unwrap_err();
     printed(&error);
     // The first request is the key exchange: its answer trickles too.
-    assert!(matches!(error, Error::TooLarge { operation: "createApiToken", limit: 16_384, .. }), "{error:?}");
+    assert!(
+        matches!(error, Error::TooLarge { operation, limit: 16_384, .. } if operation == ops::CREATE_API_TOKEN.id),
+        "{error:?}"
+    );
     assert_eq!(sandbox.journal().len(), 1, "nothing after the exchange, and no repeat of it");
 }
 
@@ -109,10 +115,10 @@ async fn an_announced_length_over_the_cap_is_refused_unread() {
     let sandbox = sandbox().await;
     let client = client(&sandbox).max_body_size(1024 * 1024).build().unwrap();
     client.agent_tokens().list().await.unwrap();
-    sandbox.inject(FaultRule::new(Fault::HugeBody(2 * 1024 * 1024)).only("listAgentAccessTokens"));
+    sandbox.inject(FaultRule::new(Fault::HugeBody(2 * 1024 * 1024)).only(ops::LIST_AGENT_ACCESS_TOKENS.id));
     let error = client.agent_tokens().list().await.unwrap_err();
     assert!(matches!(error, Error::TooLarge { limit: 1_048_576, .. }), "{error:?}");
-    sandbox.inject(FaultRule::new(Fault::HugeBody(512 * 1024)).only("listAgentAccessTokens"));
+    sandbox.inject(FaultRule::new(Fault::HugeBody(512 * 1024)).only(ops::LIST_AGENT_ACCESS_TOKENS.id));
     assert_eq!(client.agent_tokens().list().await.unwrap().len(), 3, "under the cap is fine");
 }
 
@@ -121,22 +127,26 @@ async fn an_announced_length_over_the_cap_is_refused_unread() {
 #[tokio::test]
 async fn a_next_page_that_points_back_ends_the_call() {
     let sandbox = sandbox().await;
-    sandbox.inject(FaultRule::new(Fault::NextPageSelf).times(1000).only("listAgentAccessTokens"));
+    sandbox.inject(FaultRule::new(Fault::NextPageSelf).times(1000).only(ops::LIST_AGENT_ACCESS_TOKENS.id));
     let error = client(&sandbox).build().unwrap().agent_tokens().list().await.unwrap_err();
     let text = printed(&error);
     assert!(matches!(error, Error::Decode { operation: "nextPage", .. }), "{error:?}");
     assert!(text.contains("already fetched") && text.contains("paging.urls.nextPage"), "{text}");
-    assert_eq!(requests(&sandbox, "listAgentAccessTokens"), 2, "the first page and one repeat");
+    assert_eq!(requests(&sandbox, ops::LIST_AGENT_ACCESS_TOKENS.id), 2, "the first page and one repeat");
 }
 
 #[tokio::test]
 async fn more_pages_than_total_rows_allows_end_the_call() {
     let sandbox = sandbox().await;
-    sandbox.inject(FaultRule::new(Fault::NextPageFresh).times(1000).only("listAgentAccessTokens"));
+    sandbox.inject(FaultRule::new(Fault::NextPageFresh).times(1000).only(ops::LIST_AGENT_ACCESS_TOKENS.id));
     let error = client(&sandbox).build().unwrap().agent_tokens().list().await.unwrap_err();
     let text = printed(&error);
     assert!(text.contains("more than 2 pages") && text.contains("totalRows 3"), "{text}");
-    assert_eq!(requests(&sandbox, "listAgentAccessTokens"), 2, "3 rows fill one page, plus one of slack");
+    assert_eq!(
+        requests(&sandbox, ops::LIST_AGENT_ACCESS_TOKENS.id),
+        2,
+        "3 rows fill one page, plus one of slack"
+    );
 
     // Honest paging, one row a page, is not cut short.
     sandbox.clear_faults();
@@ -150,16 +160,16 @@ async fn more_pages_than_total_rows_allows_end_the_call() {
 #[tokio::test]
 async fn a_bearer_with_control_characters_is_refused_as_a_server_error() {
     let sandbox = sandbox().await;
-    sandbox.inject(FaultRule::new(Fault::ControlCharacters).times(2).only("createApiToken"));
+    sandbox.inject(FaultRule::new(Fault::ControlCharacters).times(2).only(ops::CREATE_API_TOKEN.id));
     let client = client(&sandbox).build().unwrap();
     let error = client.agent_tokens().list().await.unwrap_err();
     let text = printed(&error);
     assert!(
-        matches!(&error, Error::Decode { operation: "createApiToken", path, .. } if path == "token"),
+        matches!(&error, Error::Decode { operation, path, .. } if *operation == ops::CREATE_API_TOKEN.id && path == "token"),
         "a server error, not the caller's configuration: {error:?}"
     );
     assert!(!text.contains('\u{1b}') && !text.contains('\r'), "{text:?}");
-    assert_eq!(requests(&sandbox, "listAgentAccessTokens"), 0, "the bearer was never sent");
+    assert_eq!(requests(&sandbox, ops::LIST_AGENT_ACCESS_TOKENS.id), 0, "the bearer was never sent");
     let issued = client.issue_bearer_token(None).await.unwrap_err();
     assert!(matches!(issued, Error::Decode { .. }), "{issued:?}");
 }
@@ -286,7 +296,7 @@ async fn an_id_too_long_for_a_url_is_the_callers_error_sent_nowhere() {
     assert!(matches!(&error, Error::InvalidInput { field, .. } if field == "request path"), "{error:?}");
     assert!(text.contains("65534"), "{text}");
     assert!(!error.is_retryable());
-    assert_eq!(requests(&sandbox, "getAgentAccessToken"), 0);
+    assert_eq!(requests(&sandbox, ops::GET_AGENT_ACCESS_TOKEN.id), 0);
     // The client is none the worse: the next call goes through.
     assert_eq!(client.agent_tokens().list().await.unwrap().len(), 3);
 }
@@ -301,13 +311,13 @@ async fn a_create_is_not_repeated_after_a_401() {
     let text = printed(&error);
     assert!(matches!(error, Error::Unauthorized { .. }), "{error:?}");
     assert!(text.contains("not repeated"), "{text}");
-    assert_eq!(requests(&sandbox, "createAgentAccessToken"), 1, "sent once");
-    assert_eq!(sandbox.effects("createAgentAccessToken"), 0);
+    assert_eq!(requests(&sandbox, ops::CREATE_AGENT_ACCESS_TOKEN.id), 1, "sent once");
+    assert_eq!(sandbox.effects(ops::CREATE_AGENT_ACCESS_TOKEN.id), 0);
     // A fresh bearer was fetched for what follows: the next create needs no other exchange.
-    assert_eq!(sandbox.effects("createApiToken"), 2);
+    assert_eq!(sandbox.effects(ops::CREATE_API_TOKEN.id), 2);
     client.agent_tokens().create("after-401").send().await.unwrap();
-    assert_eq!(sandbox.effects("createApiToken"), 2);
-    assert_eq!(sandbox.effects("createAgentAccessToken"), 1);
+    assert_eq!(sandbox.effects(ops::CREATE_API_TOKEN.id), 2);
+    assert_eq!(sandbox.effects(ops::CREATE_AGENT_ACCESS_TOKEN.id), 1);
 }
 
 #[cfg(unix)]

@@ -3,6 +3,7 @@
 
 mod support;
 
+use lacework_tokens_api::ops;
 use std::io::Write;
 use std::sync::{Arc, Mutex};
 
@@ -60,14 +61,14 @@ async fn no_secret_reaches_any_output() {
     printed.push(format!("{bearer:?}"));
 
     // Failures: every error's Display and Debug.
-    world.sandbox.inject(FaultRule::new(Fault::DropConnection).times(4).only("getAgentAccessToken"));
+    world.sandbox.inject(FaultRule::new(Fault::DropConnection).times(4).only(ops::GET_AGENT_ACCESS_TOKEN.id));
     let dropped = tokens.get(token.id()).await.unwrap_err();
-    world.sandbox.inject(FaultRule::new(Fault::MalformedBody).only("getAgentAccessToken"));
+    world.sandbox.inject(FaultRule::new(Fault::MalformedBody).only(ops::GET_AGENT_ACCESS_TOKEN.id));
     let malformed = tokens.get(token.id()).await.unwrap_err();
-    world.sandbox.inject(FaultRule::new(Fault::HtmlPage(500)).only("updateAgentAccessToken"));
+    world.sandbox.inject(FaultRule::new(Fault::HtmlPage(500)).only(ops::UPDATE_AGENT_ACCESS_TOKEN.id));
     let html = tokens.update(token.id()).alias("x").send().await.unwrap_err();
     // A read whose answer breaks off is tried again; a create is not (it happened).
-    world.sandbox.inject(FaultRule::new(Fault::TruncatedBody).only("createAgentAccessToken"));
+    world.sandbox.inject(FaultRule::new(Fault::TruncatedBody).only(ops::CREATE_AGENT_ACCESS_TOKEN.id));
     let truncated = tokens.create("cut-short").send().await.unwrap_err();
     let missing = tokens.get("0".repeat(56).as_str()).await.unwrap_err();
     let issued = world.sandbox.bearer_tokens();

@@ -4,6 +4,7 @@
 
 mod support;
 
+use lacework_tokens_api::ops;
 use std::os::unix::fs::PermissionsExt;
 use std::path::{Path, PathBuf};
 use std::sync::Arc;
@@ -44,7 +45,7 @@ async fn clients_sharing_a_store_exchange_once_and_the_files_are_private() {
         list_with(&world.sandbox, &store).await;
     }
     assert_eq!(world.exchanges(), 1, "ten clients, one bearer");
-    assert_eq!(world.sandbox.effects("listAgentAccessTokens"), 10);
+    assert_eq!(world.sandbox.effects(ops::LIST_AGENT_ACCESS_TOKENS.id), 10);
 
     assert_eq!(mode(store.dir()), 0o700);
     let file = the_cache_file(&store);
@@ -100,8 +101,8 @@ async fn a_bearer_is_never_sent_to_another_api_or_sub_account_or_for_another_key
     let sub = builder(&first).sub_account("eu").token_store(store.clone()).build().unwrap();
     sub.agent_tokens().list().await.unwrap();
 
-    assert_eq!(second.effects("createApiToken"), 1, "another API: its own exchange");
-    assert_eq!(first.effects("createApiToken"), 2, "another sub-account: its own bearer");
+    assert_eq!(second.effects(ops::CREATE_API_TOKEN.id), 1, "another API: its own exchange");
+    assert_eq!(first.effects(ops::CREATE_API_TOKEN.id), 2, "another sub-account: its own bearer");
     for sandbox in [&first, &second] {
         assert!(sandbox.journal().iter().all(|e| e.status != Some(401)), "no foreign bearer was sent");
     }

@@ -2,6 +2,7 @@
 #![allow(dead_code)]
 
 use lacework_tokens::{Client, ClientBuilder};
+use lacework_tokens_api::ops;
 use lacework_tokens_sandbox::{Sandbox, SandboxConfig, WireForms};
 
 pub struct World {
@@ -22,7 +23,7 @@ impl World {
 
     /// How many key exchanges the sandbox has performed.
     pub fn exchanges(&self) -> usize {
-        self.sandbox.effects("createApiToken")
+        self.sandbox.effects(ops::CREATE_API_TOKEN.id)
     }
 }
 
