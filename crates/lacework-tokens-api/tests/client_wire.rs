@@ -335,7 +335,7 @@ fn cases() -> Vec<Case> {
 fn the_cases_cover_every_operation_of_the_spec() {
     let mut covered: Vec<&str> = cases().iter().map(|c| c.operation).collect();
     covered.sort_unstable();
-    assert_eq!(covered, lacework_tokens_spec::operation_ids());
+    assert_eq!(covered, lacework_tokens_contract::operation_ids());
 }
 
 #[tokio::test]

@@ -12,7 +12,7 @@ use lacework_tokens_api::{OPERATIONS, operations};
 
 #[test]
 fn every_operation_of_the_spec_is_in_the_table_as_the_spec_declares_it() {
-    let spec_operations = lacework_tokens_spec::operations();
+    let spec_operations = lacework_tokens_contract::operations();
     assert_eq!(OPERATIONS.len(), spec_operations.len());
     for (path, method, op) in spec_operations {
         let id = op["operationId"].as_str().expect("an operationId");

@@ -2,7 +2,7 @@
 //! wire form of an agent token seen in the field (docs/wire.md), so that the generated client
 //! never rejects a real server's answer.
 
-use lacework_tokens_spec as spec;
+use lacework_tokens_contract as spec;
 use serde_json::json;
 
 #[test]

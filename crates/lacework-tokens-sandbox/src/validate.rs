@@ -1,6 +1,6 @@
 //! Request checks against the spec: every request that reaches a handler has path parameters,
 //! header parameters and a body that the spec's schemas for its operation allow (checked by
-//! `lacework_tokens_spec::check_request`, with the spec compiled in). Nothing here restates a
+//! `lacework_tokens_contract::check_request`, with the spec compiled in). Nothing here restates a
 //! schema; the few rules a schema cannot state are in `lacework_tokens_api::rules`.
 //!
 //! A violation is a 400 naming the parameter or body member, before any handler runs, so a bad
@@ -39,7 +39,7 @@ pub async fn validate(request: Request, next: Next) -> Response {
                 .into_response();
         }
     };
-    let json = if bytes.is_empty() || !lacework_tokens_spec::takes_body(operation.id) {
+    let json = if bytes.is_empty() || !lacework_tokens_contract::takes_body(operation.id) {
         None
     } else {
         match serde_json::from_slice::<Value>(&bytes) {
@@ -48,7 +48,7 @@ pub async fn validate(request: Request, next: Next) -> Response {
         }
     };
     let header = |name: &str| parts.headers.get(name).and_then(|v| v.to_str().ok());
-    if let Err(violation) = lacework_tokens_spec::check_request(operation.id, &path, header, json.as_ref()) {
+    if let Err(violation) = lacework_tokens_contract::check_request(operation.id, &path, header, json.as_ref()) {
         return typed(ApiError::bad_request(violation.to_string())).into_response();
     }
     drop(params);

@@ -4,7 +4,7 @@
 
 use lacework_tokens_api::rules::{self, Operands, RULES};
 use lacework_tokens_api::types::SearchExpression;
-use lacework_tokens_spec::SPEC;
+use lacework_tokens_contract::SPEC;
 use serde_json::{Value, json};
 
 #[test]
@@ -22,7 +22,7 @@ fn operand_shapes_are_the_specs_filter_forms() {
         for (shape, operands) in shapes {
             let mut instance = json!({"field": "tokenAlias", "expression": expression});
             instance.as_object_mut().unwrap().extend(operands.as_object().unwrap().clone());
-            let accepted = lacework_tokens_spec::check(&filter, &instance).is_ok();
+            let accepted = lacework_tokens_contract::check(&filter, &instance).is_ok();
             // `values` with two items is also a valid set: only the shape the table names, or a
             // two-item set for an expression that takes one or more, may be accepted.
             let expected = rules::operands(parsed) == shape
@@ -39,7 +39,7 @@ fn every_rule_of_the_table_is_in_the_contract() {
         assert!(contract.contains(rule.applies_to), "docs/contract.md does not list {:?}", rule.applies_to);
     }
     // And the spec states each in prose on the field it concerns.
-    let spec = lacework_tokens_spec::SPEC_TEXT;
+    let spec = lacework_tokens_contract::SPEC_TEXT;
     for phrase in ["at least one of them visible", "format: regex", "1 MB"] {
         assert!(spec.contains(phrase), "the spec does not state {phrase:?}");
     }

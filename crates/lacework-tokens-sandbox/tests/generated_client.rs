@@ -54,7 +54,7 @@ impl RequestHooks for Credentials {
             let bytes = response.bytes().await?;
             let body: serde_json::Value = serde_json::from_slice(&bytes).expect("the sandbox answers JSON");
             let operation = spec_operation_id(operation_id);
-            lacework_tokens_spec::check_response(&operation, status.as_u16(), &body)
+            lacework_tokens_contract::check_response(&operation, status.as_u16(), &body)
                 .unwrap_or_else(|e| panic!("{e}"));
             *self.checked.lock().unwrap() += 1;
             let mut rebuilt = http::Response::new(bytes);
@@ -67,7 +67,7 @@ impl RequestHooks for Credentials {
 
 /// The spec's operationId for progenitor's snake-case name of it.
 fn spec_operation_id(snake: &str) -> String {
-    let ids = lacework_tokens_spec::operation_ids();
+    let ids = lacework_tokens_contract::operation_ids();
     ids.into_iter()
         .find(|id| {
             id.chars()
@@ -244,7 +244,7 @@ fn operations() -> Vec<(&'static str, u16, Call)> {
 
 /// The statuses the spec documents for an operation's errors, as concrete statuses to provoke.
 fn documented_errors(operation_id: &str) -> Vec<u16> {
-    let op = lacework_tokens_spec::operation(operation_id).unwrap();
+    let op = lacework_tokens_contract::operation(operation_id).unwrap();
     op["responses"]
         .as_object()
         .unwrap()

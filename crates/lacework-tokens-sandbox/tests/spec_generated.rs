@@ -20,7 +20,7 @@ mod support;
 
 use lacework_tokens_api::ops;
 use lacework_tokens_sandbox::SandboxConfig;
-use lacework_tokens_spec::{SPEC, operation, resolve};
+use lacework_tokens_contract::{SPEC, operation, resolve};
 use proptest::prelude::*;
 use proptest::test_runner::{Config, TestCaseError, TestRunner};
 use reqwest::Method;
@@ -41,7 +41,7 @@ fn runtime() -> tokio::runtime::Runtime {
 
 /// The spec's operations as (operationId, method, path template).
 fn operations() -> Vec<(&'static str, Method, &'static str)> {
-    lacework_tokens_spec::operations()
+    lacework_tokens_contract::operations()
         .into_iter()
         .map(|(path, method, op)| {
             (op["operationId"].as_str().unwrap(), method.to_uppercase().parse().unwrap(), path)

@@ -4,7 +4,7 @@
 //! at a time.
 
 use chrono::{DateTime, SecondsFormat};
-use lacework_tokens_spec::resolve;
+use lacework_tokens_contract::resolve;
 use proptest::prelude::*;
 use serde_json::{Map, Value, json};
 
@@ -107,7 +107,7 @@ pub struct Broken {
 /// value outside an enum, a broken format. Each is checked to really break the whole body.
 pub fn breaks(body_schema: &'static Value, instance: &Value) -> Vec<Broken> {
     let mut found = sites(body_schema, instance, "body");
-    found.retain(|b| lacework_tokens_spec::check(body_schema, &b.instance).is_err());
+    found.retain(|b| lacework_tokens_contract::check(body_schema, &b.instance).is_err());
     found
 }
 
@@ -115,7 +115,7 @@ pub fn breaks(body_schema: &'static Value, instance: &Value) -> Vec<Broken> {
 fn form_of(schema: &'static Value, instance: &Value) -> &'static Value {
     match schema.get("oneOf").and_then(Value::as_array) {
         Some(forms) => {
-            let form = forms.iter().find(|f| lacework_tokens_spec::check(f, instance).is_ok());
+            let form = forms.iter().find(|f| lacework_tokens_contract::check(f, instance).is_ok());
             resolve(form.unwrap_or(&forms[0]))
         }
         None => schema,
@@ -136,7 +136,7 @@ fn sites(schema: &'static Value, instance: &Value, member: &str) -> Vec<Broken> 
     };
     for wrong in [json!(42), json!("text"), json!([]), json!({}), json!(true), json!(1.5), Value::Null] {
         let what = if wrong.is_null() { "null" } else { "wrong type" };
-        if type_of(&wrong) != type_of(instance) && lacework_tokens_spec::check(schema, &wrong).is_err() {
+        if type_of(&wrong) != type_of(instance) && lacework_tokens_contract::check(schema, &wrong).is_err() {
             at(what, wrong, member);
         }
     }

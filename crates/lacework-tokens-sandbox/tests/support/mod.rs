@@ -104,13 +104,13 @@ impl Harness {
         let path = path.strip_prefix(self.sandbox.base_url()).unwrap_or(path);
         let path = path.split('?').next().unwrap_or_default();
         if let Some(operation) = operation_of(method, path) {
-            lacework_tokens_spec::check_response(operation, answer.status, &answer.body)
+            lacework_tokens_contract::check_response(operation, answer.status, &answer.body)
                 .unwrap_or_else(|e| panic!("{method} {path}: {e}\nbody: {}", answer.body));
             self.checked.set(self.checked.get() + 1);
         } else if path.starts_with("/api/v2/_pages/") && answer.status == 200 {
             // A next page has the shape of the first page: a list or search result.
             let schema = json!({"$ref": "#/components/schemas/AgentAccessTokenSearchResult"});
-            lacework_tokens_spec::check(&schema, &answer.body).unwrap_or_else(|e| panic!("next page: {e}"));
+            lacework_tokens_contract::check(&schema, &answer.body).unwrap_or_else(|e| panic!("next page: {e}"));
             self.checked.set(self.checked.get() + 1);
         }
     }
