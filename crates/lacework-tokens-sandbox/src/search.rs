@@ -243,7 +243,10 @@ mod tests {
         ];
         for pattern in patterns {
             let filter = json!({"field": "tokenAlias", "expression": "rlike", "value": pattern});
-            assert!(lacework_tokens_contract::check(&schema, &filter).is_ok(), "{pattern} is valid by the spec");
+            assert!(
+                lacework_tokens_contract::check(&schema, &filter).is_ok(),
+                "{pattern} is valid by the spec"
+            );
             assert!(ecma(pattern).is_ok(), "{pattern} compiles");
         }
         assert!(ecma("[]").unwrap().is_match("a").is_ok_and(|m| !m), "[] matches nothing");

@@ -48,7 +48,9 @@ pub async fn validate(request: Request, next: Next) -> Response {
         }
     };
     let header = |name: &str| parts.headers.get(name).and_then(|v| v.to_str().ok());
-    if let Err(violation) = lacework_tokens_contract::check_request(operation.id, &path, header, json.as_ref()) {
+    if let Err(violation) =
+        lacework_tokens_contract::check_request(operation.id, &path, header, json.as_ref())
+    {
         return typed(ApiError::bad_request(violation.to_string())).into_response();
     }
     drop(params);

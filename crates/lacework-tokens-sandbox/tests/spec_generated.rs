@@ -19,8 +19,8 @@ mod strategies;
 mod support;
 
 use lacework_tokens_api::ops;
-use lacework_tokens_sandbox::SandboxConfig;
 use lacework_tokens_contract::{SPEC, operation, resolve};
+use lacework_tokens_sandbox::SandboxConfig;
 use proptest::prelude::*;
 use proptest::test_runner::{Config, TestCaseError, TestRunner};
 use reqwest::Method;

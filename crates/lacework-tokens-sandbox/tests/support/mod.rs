@@ -110,7 +110,8 @@ impl Harness {
         } else if path.starts_with("/api/v2/_pages/") && answer.status == 200 {
             // A next page has the shape of the first page: a list or search result.
             let schema = json!({"$ref": "#/components/schemas/AgentAccessTokenSearchResult"});
-            lacework_tokens_contract::check(&schema, &answer.body).unwrap_or_else(|e| panic!("next page: {e}"));
+            lacework_tokens_contract::check(&schema, &answer.body)
+                .unwrap_or_else(|e| panic!("next page: {e}"));
             self.checked.set(self.checked.get() + 1);
         }
     }
