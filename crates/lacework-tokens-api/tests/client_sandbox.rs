@@ -3,12 +3,12 @@
 //! `RequestHooks` as the facade does. Every answer, errors included, is checked against the
 //! spec's schema for its operation and status.
 
-use lacework_tokens_api::ops;
 use std::future::Future;
 use std::pin::Pin;
 use std::sync::{Arc, Mutex};
 
 use lacework_tokens_api::hooks::{BoxFuture, PrepareError};
+use lacework_tokens_api::ops;
 use lacework_tokens_api::{
     Client, ClientAccessTokensExt, ClientAgentAccessTokensExt, ClientAuthExt, Error, Hooks, RequestHooks,
     ResponseValue, types,
