@@ -27,8 +27,19 @@ const USER_AGENT: &str = concat!("lwtokens/", env!("CARGO_PKG_VERSION"));
 pub struct Connection {
     /// The client.
     pub client: Client,
+    /// The sub-account and API key id in use (a bulk job's journal records them).
+    pub identity: Identity,
     /// Kept alive while the command runs: dropping it stops the server.
     _sandbox: Option<Sandbox>,
+}
+
+/// Who a client acts as, beyond its base URL: what a bulk job's journal is tied to.
+#[derive(Clone, Debug, Default)]
+pub struct Identity {
+    /// The sub-account, if any.
+    pub sub_account: Option<String>,
+    /// The API key id, if an API key is used (not a bearer given as it is).
+    pub key_id: Option<String>,
 }
 
 /// Builds the client for the options given, paced by `budget` if given; nothing is sent yet.
@@ -46,6 +57,7 @@ pub async fn connect(args: &ConnectionArgs, budget: Option<LocalBudget>) -> Resu
     options.name_sources(&mut settings);
     check_complete(&settings)?;
     tracing::debug!(sources = ?settings.sources, "settings gathered");
+    let identity = Identity { sub_account: settings.subaccount.clone(), key_id: settings.api_key.clone() };
     let mut builder = ClientBuilder::from_settings(settings).user_agent_suffix(USER_AGENT);
     if let Some(budget) = budget {
         builder = builder.request_budget(budget);
@@ -56,7 +68,7 @@ pub async fn connect(args: &ConnectionArgs, budget: Option<LocalBudget>) -> Resu
             None => tracing::warn!("no home directory to keep a token cache in: working without one"),
         }
     }
-    Ok(Connection { client: builder.build()?, _sandbox: None })
+    Ok(Connection { client: builder.build()?, identity, _sandbox: None })
 }
 
 /// `--sandbox`: a server with demo data on loopback, and a client with its API key.
@@ -78,7 +90,9 @@ async fn start_sandbox(
     if let Some(budget) = budget {
         builder = builder.request_budget(budget);
     }
-    Ok(Connection { client: builder.build()?, _sandbox: Some(sandbox) })
+    let identity =
+        Identity { sub_account: args.subaccount.clone(), key_id: Some(sandbox.key_id().to_owned()) };
+    Ok(Connection { client: builder.build()?, identity, _sandbox: Some(sandbox) })
 }
 
 /// An option standing in for the environment variable it overrides.

@@ -9,6 +9,7 @@ mod bulk;
 mod commands;
 mod connect;
 mod error;
+mod journal;
 mod logging;
 mod render;
 mod terminal;
