@@ -185,12 +185,8 @@ pub async fn run(
             (select(client, &selection.source).await?, Earlier::default())
         }
     };
-    let mut report = BulkReport::new(
-        switch,
-        selection.alias_like.as_deref(),
-        selection.text.as_deref(),
-        target.dry_run,
-    );
+    let mut report =
+        BulkReport::new(switch, selection.alias_like.as_deref(), selection.text.as_deref(), target.dry_run);
     let wanted = Some(switch.enabled());
     let to_send = |(i, t): &(usize, &Selected)| !earlier.done.contains(i) && t.enabled != wanted;
     let requests = tokens.iter().enumerate().filter(to_send).count() as u64;
@@ -392,7 +388,8 @@ impl Shown {
             let elapsed = self.started.elapsed().as_secs_f64();
             let rate = self.sent as f64 / elapsed.max(0.001);
             let left = self.requests.saturating_sub(self.sent);
-            let eta = if rate > 0.0 { duration(Duration::from_secs_f64(left as f64 / rate)) } else { "?".into() };
+            let eta =
+                if rate > 0.0 { duration(Duration::from_secs_f64(left as f64 / rate)) } else { "?".into() };
             eprintln!(
                 "progress: {}/{} tokens, {} of {} requests sent ({rate:.1}/s), about {eta} left",
                 self.position, self.total, self.sent, self.requests

@@ -146,7 +146,8 @@ pub fn read(path: &Path) -> Result<Option<(Header, Earlier, u64)>, CliError> {
     let Some((first, entries)) = lines.split_first() else {
         return Err(not_a_journal("it has no complete header line"));
     };
-    let header: Header = serde_json::from_slice(first).map_err(|_| not_a_journal("its first line is not a header"))?;
+    let header: Header =
+        serde_json::from_slice(first).map_err(|_| not_a_journal("its first line is not a header"))?;
     if header.kind != KIND || header.version != 1 {
         return Err(not_a_journal("its header is of another kind or version"));
     }
@@ -167,7 +168,9 @@ pub fn read(path: &Path) -> Result<Option<(Header, Earlier, u64)>, CliError> {
                 last_done = Some(index);
                 open_in_flight = true;
             }
-            Entry::Done { .. } => return Err(not_a_journal(&format!("line {} names no selected token", number + 2))),
+            Entry::Done { .. } => {
+                return Err(not_a_journal(&format!("line {} names no selected token", number + 2)));
+            }
             Entry::Stopped { in_flight, .. } => {
                 earlier.maybe_sent = in_flight.filter(|i| !earlier.done.contains(i));
                 open_in_flight = false;
@@ -227,7 +230,8 @@ impl Journal {
     /// Starts a journal at `path` with `header`, replacing any finished one: written whole to a
     /// temporary file, fsync'd, then renamed into place, so a journal always has its header.
     pub fn create(path: &Path, header: &Header) -> Result<Journal, CliError> {
-        let failed = |e: std::io::Error| CliError::Failed(format!("cannot write the journal {}: {e}", path.display()));
+        let failed =
+            |e: std::io::Error| CliError::Failed(format!("cannot write the journal {}: {e}", path.display()));
         if let Some(dir) = path.parent().filter(|d| !d.as_os_str().is_empty()) {
             create_private_dir(dir).map_err(failed)?;
         }
@@ -244,7 +248,8 @@ impl Journal {
 
     /// Reopens the journal at `path` to append to it, cutting off a last line cut short.
     pub fn reopen(path: &Path, complete: u64) -> Result<Journal, CliError> {
-        let failed = |e: std::io::Error| CliError::Failed(format!("cannot write the journal {}: {e}", path.display()));
+        let failed =
+            |e: std::io::Error| CliError::Failed(format!("cannot write the journal {}: {e}", path.display()));
         let file = private_file(path, false).map_err(failed)?;
         file.set_len(complete).map_err(failed)?;
         Ok(Journal { file, path: path.to_owned() })
@@ -304,7 +309,9 @@ mod tests {
             key_id: Some("KEY".into()),
             selection: stable_hash(&[selection]),
             selection_text: selection.into(),
-            tokens: (0..4).map(|i| Selected { id: format!("t{i}"), alias: format!("a{i}"), enabled: Some(true) }).collect(),
+            tokens: (0..4)
+                .map(|i| Selected { id: format!("t{i}"), alias: format!("a{i}"), enabled: Some(true) })
+                .collect(),
         }
     }
 

@@ -77,7 +77,12 @@ pub struct BulkReport {
 
 impl BulkReport {
     /// An empty report.
-    pub fn new(action: Switch, alias_like: Option<&str>, selection: Option<&str>, dry_run: bool) -> BulkReport {
+    pub fn new(
+        action: Switch,
+        alias_like: Option<&str>,
+        selection: Option<&str>,
+        dry_run: bool,
+    ) -> BulkReport {
         BulkReport {
             action,
             alias_like: alias_like.map(str::to_owned),
@@ -102,12 +107,7 @@ impl BulkReport {
             Outcome::Skipped => &mut summary.skipped,
             Outcome::DoneEarlier => &mut summary.done_earlier,
         } += 1;
-        self.results.push(Entry {
-            token_hint,
-            alias: alias.to_owned(),
-            outcome,
-            error,
-        });
+        self.results.push(Entry { token_hint, alias: alias.to_owned(), outcome, error });
     }
 
     /// Records that `n` tokens may have been sent twice (in flight when an earlier run died).
