@@ -29,6 +29,31 @@ pub enum AgentCommand {
     Disable(BulkTarget),
     /// Search agent tokens: every filter must hold
     Search(SearchArgs),
+    /// Replace a token: create one with its alias, description, OS and subscription (or the
+    /// values given), print it once, and disable the old one only with --disable-old
+    Rotate(RotateArgs),
+}
+
+/// `agent rotate`.
+#[derive(Debug, Args)]
+pub struct RotateArgs {
+    #[arg(help = TOKEN_HELP)]
+    pub token: TokenRef,
+    /// The replacement's alias (default: the old token's)
+    #[arg(long)]
+    pub alias: Option<String>,
+    /// The replacement's description (default: the old token's)
+    #[arg(long)]
+    pub description: Option<String>,
+    /// Disable the old token once the replacement exists
+    #[arg(long)]
+    pub disable_old: bool,
+    /// Write the new token's value to FILE (created 0600) instead of printing it
+    #[arg(long, value_name = "FILE")]
+    pub output_file: Option<std::path::PathBuf>,
+    /// Replace FILE if it exists
+    #[arg(long, requires = "output_file")]
+    pub force: bool,
 }
 
 /// `agent create`.

@@ -1,12 +1,15 @@
 //! `lwtokens agent ...`: each agent-token command, from its arguments to its printed result.
 
+use std::io::Write;
+
+use lacework_tokens::agent_tokens::AgentRotateError;
 use lacework_tokens::budget::BudgetStop;
 use lacework_tokens::search::Field;
 use lacework_tokens::{AgentToken, Client};
 
 use super::Context;
 use super::resolve::{Resolved, resolve};
-use crate::args::{AgentCommand, BulkTarget, TokenRef};
+use crate::args::{AgentCommand, BulkTarget, RotateArgs, TokenRef};
 use crate::bulk::{self, Selection, Source, Switch};
 use crate::connect::Identity;
 use crate::error::CliError;
@@ -63,6 +66,7 @@ pub async fn run(
         }
         AgentCommand::Enable(target) => switch(client, identity, Switch::Enable, target, context).await,
         AgentCommand::Disable(target) => switch(client, identity, Switch::Disable, target, context).await,
+        AgentCommand::Rotate(args) => rotate(client, args, context).await,
         AgentCommand::Search(args) => {
             // `--filter`s first, so the facade's `filters[N]` in an error is the Nth `--filter`.
             let mut filters: Vec<_> = args.filters.into_iter().map(|f| f.0).collect();
@@ -163,6 +167,84 @@ fn selection(target: &BulkTarget) -> Result<Selection, CliError> {
         alias_like: target.alias_like.clone(),
         source: Source::Search(filters),
     })
+}
+
+/// `agent rotate`: the output file is opened before anything is sent, so a file that exists (or
+/// cannot be written) costs no token; the new value is printed or written exactly once.
+async fn rotate(client: &Client, args: RotateArgs, context: &Context) -> Result<(), CliError> {
+    let mut file = match &args.output_file {
+        Some(path) => Some((open_secret_file(path, args.force)?, path)),
+        None => None,
+    };
+    let tokens = client.agent_tokens();
+    let old = match resolve(client, &args.token).await? {
+        Resolved::Token(token) => *token,
+        Resolved::Id(id) => tokens.get(id).await?,
+    };
+    let mut rotate = tokens.rotate(old).disable_old(args.disable_old);
+    if let Some(alias) = args.alias {
+        rotate = rotate.alias(alias);
+    }
+    if let Some(description) = args.description {
+        rotate = rotate.description(description);
+    }
+    let (new, failure) = match rotate.send().await {
+        Ok(rotation) => (rotation.new, None),
+        Err(error @ AgentRotateError::DisableOld { .. }) => {
+            let message = error.to_string();
+            let AgentRotateError::DisableOld { new, old, .. } = error else { unreachable!() };
+            let hint = crate::render::hint(old.token.expose_secret());
+            (*new, Some(format!("{message}; disable it with `lwtokens agent disable {hint}`")))
+        }
+        Err(error) => return Err(CliError::Failed(error.to_string())),
+    };
+    let output = &context.output;
+    match file.as_mut() {
+        Some((file, path)) => {
+            let written = writeln!(file, "{}", new.token.expose_secret()).and_then(|()| file.sync_all());
+            if let Err(e) = written {
+                // The value exists nowhere else: print it rather than lose it.
+                output.print(&details(&new, Reveal::Full))?;
+                return Err(CliError::Failed(format!(
+                    "the replacement was created (printed above) but {} could not be written: {e}",
+                    path.display()
+                )));
+            }
+            output.print(&details(&new, Reveal::Hint))?;
+        }
+        None => output.print(&details(&new, Reveal::Full))?,
+    }
+    match failure {
+        Some(message) => Err(CliError::Failed(message)),
+        None => Ok(()),
+    }
+}
+
+/// Opens `path` for a secret: created 0600, and never an existing file without `force`.
+fn open_secret_file(path: &std::path::Path, force: bool) -> Result<std::fs::File, CliError> {
+    let mut options = std::fs::OpenOptions::new();
+    options.write(true);
+    if force {
+        options.create(true).truncate(true);
+    } else {
+        options.create_new(true);
+    }
+    #[cfg(unix)]
+    std::os::unix::fs::OpenOptionsExt::mode(&mut options, 0o600);
+    let file = options.open(path).map_err(|e| {
+        if e.kind() == std::io::ErrorKind::AlreadyExists {
+            CliError::Usage(format!("{} exists: add --force to replace it", path.display()))
+        } else {
+            CliError::Usage(format!("cannot write {}: {e}", path.display()))
+        }
+    })?;
+    #[cfg(unix)]
+    {
+        use std::os::unix::fs::PermissionsExt;
+        file.set_permissions(std::fs::Permissions::from_mode(0o600))
+            .map_err(|e| CliError::Usage(format!("cannot make {} private: {e}", path.display())))?;
+    }
+    Ok(file)
 }
 
 fn list(tokens: &[AgentToken]) -> AgentTokenList {
