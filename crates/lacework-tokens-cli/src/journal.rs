@@ -182,10 +182,12 @@ pub fn read(path: &Path) -> Result<Option<(Header, Earlier, u64)>, CliError> {
         }
     }
     if open_in_flight {
-        // The run died: the next token it would have sent after its last answer may be done.
+        // The run died: the next token it would have sent after its last answer may be done
+        // (tokens already in the wanted state were passed over without a request).
+        let wanted = Some(header.job == "enable");
         let from = last_done.map_or(0, |i| i + 1);
-        earlier.maybe_sent = (from..header.tokens.len()).find(|i| !earlier.done.contains(i));
-        earlier.maybe_sent = earlier.maybe_sent.filter(|i| header.tokens.get(*i).is_some());
+        earlier.maybe_sent = (from..header.tokens.len())
+            .find(|i| !earlier.done.contains(i) && header.tokens[*i].enabled != wanted);
     }
     Ok(Some((header, earlier, complete)))
 }
@@ -330,6 +332,13 @@ mod tests {
         assert_eq!(earlier.done, HashSet::from([0]));
         assert_eq!(earlier.failed.get(&1).map(String::as_str), Some("404"));
         assert_eq!(earlier.maybe_sent, Some(2), "the token after the last answer was in flight");
+        let mut passed_over = header("x");
+        passed_over.tokens[2].enabled = Some(false);
+        let other = dir.path().join("other.jsonl");
+        let mut journal = Journal::create(&other, &passed_over).unwrap();
+        journal.write(&Entry::Done { index: 1, ok: true, error: None }).unwrap();
+        let (_, earlier, _) = read(&other).unwrap().unwrap();
+        assert_eq!(earlier.maybe_sent, Some(3), "a token already disabled was never in flight");
         let mut journal = Journal::reopen(&path, complete).unwrap();
         journal.write(&Entry::Done { index: 2, ok: true, error: None }).unwrap();
         journal.write(&Entry::Stopped { reason: "budget".into(), in_flight: None }).unwrap();

@@ -12,6 +12,7 @@ mod error;
 mod journal;
 mod logging;
 mod render;
+mod secret_file;
 mod terminal;
 
 use std::process::ExitCode;

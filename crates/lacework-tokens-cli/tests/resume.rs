@@ -56,14 +56,15 @@ fn updates(world: &World) -> HashMap<String, usize> {
 
 #[test]
 fn twenty_jobs_killed_at_random_moments_finish_on_resume_without_repeats() {
-    let world = World::start();
-    unpaced(&world);
     let seed = SystemTime::now().duration_since(UNIX_EPOCH).unwrap().as_nanos() as u64 | 1;
     println!("kill moments seed: {seed}");
     let mut moments = Moments(seed);
     let journals = tempfile::TempDir::new().unwrap();
     let mut cut_short = 0;
     for run in 0..20 {
+        // A sandbox per run, so every run selects 2,000 tokens among about as many.
+        let world = World::start();
+        unpaced(&world);
         let prefix = format!("kill{run:02}-");
         world.sandbox.insert_agent_tokens("", &prefix, 2_000);
         let to_disable = 2_000 - 2_000usize.div_ceil(7);

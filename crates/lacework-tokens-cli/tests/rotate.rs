@@ -109,3 +109,57 @@ fn the_output_file_is_private_and_never_overwritten_without_force() {
     world.lwtokens(&["agent", "rotate", "alias:prod-linux-fleet", "--output-file", path, "--force"]).ok();
     assert_ne!(std::fs::read_to_string(&file).unwrap().trim_end(), value, "replaced with --force");
 }
+
+/// The access tokens named `name`: (id, status).
+fn access_named(world: &World, name: &str) -> Vec<(String, Option<lacework_tokens::Status>)> {
+    let tokens = world.block_on(world.client.access_tokens().list()).unwrap();
+    tokens.into_iter().filter(|t| t.name.as_deref() == Some(name)).map(|t| (t.id, t.status)).collect()
+}
+
+#[test]
+fn access_rotation_deactivates_or_deletes_the_old_token_after_the_new_one_exists() {
+    use lacework_tokens::Status;
+    let world = World::start();
+    let old = world.access_token_id("terraform");
+    world.sandbox.clear_journal();
+    let run = world.lwtokens(&["access", "rotate", "name:terraform", "--deactivate-old", "--json"]);
+    let json = run.json();
+    let order: Vec<_> = world
+        .sandbox
+        .journal()
+        .iter()
+        .filter_map(|e| e.operation)
+        .filter(|o| *o != "createApiToken")
+        .collect();
+    assert_eq!(order, ["listAccessTokens", "createAccessToken", "patchAccessToken"], "create, then retire");
+    let tokens = access_named(&world, "terraform");
+    assert_eq!(tokens.len(), 2, "one replacement");
+    assert_eq!(tokens.iter().find(|t| t.0 == old).unwrap().1, Some(Status::Inactive));
+    assert_eq!(json["secret"].as_str().map(str::len), Some(64), "the new secret, once: {json}");
+
+    // A failed delete leaves the old token and reports the replacement.
+    world
+        .sandbox
+        .inject(FaultRule::new(Fault::Status { status: 500, retry_after: None }).only("deleteAccessToken"));
+    let dashboards = world.access_token_id("dashboards");
+    let failed = world.lwtokens(&["access", "rotate", "name:dashboards", "--delete-old"]);
+    assert_eq!(failed.code, 1, "{failed:?}");
+    assert!(failed.stderr.contains("rotation failed retiring the old token"), "{}", failed.stderr);
+    assert!(failed.stderr.contains("the replacement exists"), "{}", failed.stderr);
+    let tokens = access_named(&world, "dashboards");
+    assert_eq!(tokens.len(), 2);
+    assert!(tokens.iter().any(|t| t.0 == dashboards), "the old one is still there");
+
+    // A failed create retires nothing.
+    world
+        .sandbox
+        .inject(FaultRule::new(Fault::Status { status: 500, retry_after: None }).only("createAccessToken"));
+    world.sandbox.clear_journal();
+    let message = world.lwtokens(&["access", "rotate", &old, "--delete-old"]);
+    let message = message.fails(1);
+    assert!(message.contains("rotation failed creating the replacement"), "{message}");
+    assert_eq!(
+        world.sandbox.journal().iter().filter(|e| e.operation == Some("deleteAccessToken")).count(),
+        0
+    );
+}

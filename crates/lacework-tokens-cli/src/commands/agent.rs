@@ -173,7 +173,7 @@ fn selection(target: &BulkTarget) -> Result<Selection, CliError> {
 /// cannot be written) costs no token; the new value is printed or written exactly once.
 async fn rotate(client: &Client, args: RotateArgs, context: &Context) -> Result<(), CliError> {
     let mut file = match &args.output_file {
-        Some(path) => Some((open_secret_file(path, args.force)?, path)),
+        Some(path) => Some((crate::secret_file::open(path, args.force)?, path)),
         None => None,
     };
     let tokens = client.agent_tokens();
@@ -218,33 +218,6 @@ async fn rotate(client: &Client, args: RotateArgs, context: &Context) -> Result<
         Some(message) => Err(CliError::Failed(message)),
         None => Ok(()),
     }
-}
-
-/// Opens `path` for a secret: created 0600, and never an existing file without `force`.
-fn open_secret_file(path: &std::path::Path, force: bool) -> Result<std::fs::File, CliError> {
-    let mut options = std::fs::OpenOptions::new();
-    options.write(true);
-    if force {
-        options.create(true).truncate(true);
-    } else {
-        options.create_new(true);
-    }
-    #[cfg(unix)]
-    std::os::unix::fs::OpenOptionsExt::mode(&mut options, 0o600);
-    let file = options.open(path).map_err(|e| {
-        if e.kind() == std::io::ErrorKind::AlreadyExists {
-            CliError::Usage(format!("{} exists: add --force to replace it", path.display()))
-        } else {
-            CliError::Usage(format!("cannot write {}: {e}", path.display()))
-        }
-    })?;
-    #[cfg(unix)]
-    {
-        use std::os::unix::fs::PermissionsExt;
-        file.set_permissions(std::fs::Permissions::from_mode(0o600))
-            .map_err(|e| CliError::Usage(format!("cannot make {} private: {e}", path.display())))?;
-    }
-    Ok(file)
 }
 
 fn list(tokens: &[AgentToken]) -> AgentTokenList {
