@@ -25,6 +25,8 @@ pub enum AccessCommand {
     Update(UpdateArgs),
     /// Replace a token: create one with its name and scope (or the values given), print it
     /// with its secret once, and make the old one inactive or delete it only if asked
+    #[command(after_help = "Examples:\n  lwtokens access rotate name:terraform --deactivate-old\n  \
+                            lwtokens access rotate name:terraform --delete-old --output-file secret")]
     Rotate(RotateArgs),
     /// Delete an API access token
     Delete {

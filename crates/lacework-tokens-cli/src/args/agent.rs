@@ -24,15 +24,34 @@ pub enum AgentCommand {
     /// Change a token's alias, description or state; only what is given is sent
     Update(UpdateArgs),
     /// Enable one token, or every token selected by --alias-like, --filter or --stdin
+    #[command(after_help = ENABLE_EXAMPLES)]
     Enable(BulkTarget),
     /// Disable one token, or every token selected by --alias-like, --filter or --stdin
+    #[command(after_help = DISABLE_EXAMPLES)]
     Disable(BulkTarget),
     /// Search agent tokens: every filter must hold
     Search(SearchArgs),
     /// Replace a token: create one with its alias, description, OS and subscription (or the
     /// values given), print it once, and disable the old one only with --disable-old
+    #[command(after_help = ROTATE_EXAMPLES)]
     Rotate(RotateArgs),
 }
+
+/// Examples under `agent enable --help`.
+const ENABLE_EXAMPLES: &str = "Examples:
+  lwtokens agent enable alias:ci-runners
+  lwtokens agent enable --filter created:gt:2024-01-01T00:00:00Z --alias-like 'ci-%' --dry-run";
+
+/// Examples under `agent disable --help`.
+const DISABLE_EXAMPLES: &str = "Examples:
+  lwtokens agent disable --alias-like 'bulk-%'
+  lwtokens agent disable --alias-like 'bulk-%' --resume      # finish a job cut short
+  printf '%s\\n' alias:old-a alias:old-b | lwtokens agent disable --stdin";
+
+/// Examples under `agent rotate --help`.
+const ROTATE_EXAMPLES: &str = "Examples:
+  lwtokens agent rotate alias:ci-runners --disable-old
+  lwtokens agent rotate alias:ci-runners --output-file new-token --disable-old";
 
 /// `agent rotate`.
 #[derive(Debug, Args)]
