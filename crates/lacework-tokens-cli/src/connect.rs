@@ -21,15 +21,26 @@ pub const USER_AGENT: &str = concat!("lwtokens/", env!("CARGO_PKG_VERSION"));
 pub struct Connection {
     /// The client.
     pub client: Client,
+    /// The sub-account and API key id in use (a bulk job's journal records them).
+    pub identity: Identity,
     /// Kept alive while the command runs: dropping it stops the server.
     _sandbox: Option<crate::sandbox::Running>,
 }
 
 impl Connection {
-    /// `client`, talking to `sandbox` if there is one.
-    pub fn new(client: Client, sandbox: Option<crate::sandbox::Running>) -> Self {
-        Connection { client, _sandbox: sandbox }
+    /// `client`, acting as `identity`, talking to `sandbox` if there is one.
+    pub fn new(client: Client, identity: Identity, sandbox: Option<crate::sandbox::Running>) -> Self {
+        Connection { client, identity, _sandbox: sandbox }
     }
+}
+
+/// Who a client acts as, beyond its base URL: what a bulk job's journal is tied to.
+#[derive(Clone, Debug, Default)]
+pub struct Identity {
+    /// The sub-account, if any.
+    pub sub_account: Option<String>,
+    /// The API key id, if an API key is used (not a bearer given as it is).
+    pub key_id: Option<String>,
 }
 
 /// Builds the client for the options given, paced by `budget` if given; nothing is sent yet.
@@ -44,6 +55,8 @@ pub async fn connect(args: &ConnectionArgs, budget: Option<LocalBudget>) -> Resu
     let settings = gathered(args, &env, config::home_dir().as_deref())?;
     check_complete(&settings)?;
     tracing::debug!(?settings, "settings gathered");
+    let value = |setting: &Option<config::Setting<String>>| setting.as_ref().map(|s| s.value.clone());
+    let identity = Identity { sub_account: value(&settings.subaccount), key_id: value(&settings.api_key) };
     let mut builder = ClientBuilder::from_settings(settings).user_agent_suffix(USER_AGENT);
     if let Some(budget) = budget {
         builder = builder.request_budget(budget);
@@ -54,7 +67,7 @@ pub async fn connect(args: &ConnectionArgs, budget: Option<LocalBudget>) -> Resu
             None => tracing::warn!("no home directory to keep a token cache in: working without one"),
         }
     }
-    Ok(Connection::new(builder.build()?, None))
+    Ok(Connection::new(builder.build()?, identity, None))
 }
 
 /// The options over the environment `env` over the profile file in `home`.

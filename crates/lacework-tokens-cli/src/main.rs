@@ -9,9 +9,11 @@ mod bulk;
 mod commands;
 mod connect;
 mod error;
+mod journal;
 mod logging;
 mod render;
 mod sandbox;
+mod secret_file;
 mod terminal;
 
 use std::process::ExitCode;

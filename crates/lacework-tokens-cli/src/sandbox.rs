@@ -41,7 +41,11 @@ pub async fn connect(
     if let Some(budget) = budget {
         builder = builder.request_budget(budget);
     }
-    Ok(Connection::new(builder.build()?, Some(sandbox)))
+    let identity = crate::connect::Identity {
+        sub_account: args.subaccount.clone(),
+        key_id: Some(sandbox.key_id().to_owned()),
+    };
+    Ok(Connection::new(builder.build()?, identity, Some(sandbox)))
 }
 
 /// Refuses `--sandbox` in a build without it.

@@ -93,19 +93,23 @@ fn max_requests_stops_cleanly_and_the_same_command_finishes_the_job() {
     assert!(
         stopped.stderr.contains(&format!(
             "error: stopped by the request budget (the 5 requests allowed to this run are spent): 3 disabled, \
-             {left} left; run the same command again to go on"
+             {left} left; run the same command with --resume to go on"
         )),
         "{}",
         stopped.stderr
     );
     assert_eq!(world.sandbox.journal().len(), 5, "nothing past the cap was sent");
 
-    world.lwtokens(&["agent", "disable", "--alias-like", "batch-%"]).ok();
+    // Without --resume, the unfinished job's journal is not overwritten.
+    let refused = world.lwtokens(&["agent", "disable", "--alias-like", "batch-%"]).fails(2);
+    assert!(refused.contains("add --resume to finish it"), "{refused}");
+    world.lwtokens(&["agent", "disable", "--alias-like", "batch-%", "--resume"]).ok();
     assert_eq!(
         sent(&world, ops::UPDATE_AGENT_ACCESS_TOKEN.id),
         to_disable,
         "every token updated exactly once"
     );
+    assert_eq!(sent(&world, ops::SEARCH_AGENT_ACCESS_TOKENS.id), 1, "the resumed run does not search again");
 }
 
 #[test]

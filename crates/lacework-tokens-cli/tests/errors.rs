@@ -178,7 +178,8 @@ fn a_bulk_run_with_failures_reports_each_and_exits_1() {
     assert_eq!(
         run.stderr,
         "plan: 2 of 2 selected tokens to disable, 2 requests; budget 480 per 1h, 479 left in this window: fits\n\
-         error: 1 of 2 agent tokens could not be disabled\n"
+         error: 1 of 2 agent tokens could not be disabled; run the same command with --resume to try \
+         them again\n"
     );
     golden!("bulk_with_a_failure", run.stdout);
 
@@ -191,6 +192,10 @@ fn a_bulk_run_with_failures_reports_each_and_exits_1() {
     let run = world.lwtokens(&["agent", "enable", "--alias-like", "%", "--json"]);
     assert_eq!(run.code, 1, "{run:?}");
     // prod-windows-fleet (disabled above), ci-legacy and dev-laptops: the first fails, two wait.
-    assert_eq!(run.stderr, "error: 3 of 6 agent tokens could not be enabled\n");
+    assert_eq!(
+        run.stderr,
+        "error: 3 of 6 agent tokens could not be enabled; run the same command with --resume to try them \
+         again\n"
+    );
     golden!("bulk_stopped_json", run.stdout);
 }

@@ -58,6 +58,13 @@ impl<'c> AccessTokens<'c> {
         PatchAccessToken { client: self.client, id: id.into(), name: None, status: None }
     }
 
+    /// Rotates `old`: creates its replacement (the old token's name and scope unless set on
+    /// the builder), then, if asked, makes the old token inactive or deletes it, only once the
+    /// replacement exists. The create is sent at most once.
+    pub fn rotate(&self, old: AccessToken) -> RotateAccessToken<'c> {
+        RotateAccessToken { client: self.client, old, name: None, expires_at: None, retire: Retire::Keep }
+    }
+
     /// Deletes a token; getting it afterwards answers 404. If an attempt timed out or its answer
     /// broke off and the retry finds the token gone, the delete is taken as done.
     pub async fn delete(&self, id: impl Into<AccessTokenId>) -> Result<(), Error> {
@@ -159,5 +166,108 @@ impl PatchAccessToken<'_> {
         };
         let call = self.client.inner.api.patch_access_token().access_token_id(id).body(body).send();
         Ok(self.client.run(ops::PATCH_ACCESS_TOKEN.id, call).await?.into())
+    }
+}
+
+/// What a rotation does with the old access token once the replacement exists.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Retire {
+    /// Leave it as it is.
+    Keep,
+    /// Make it inactive.
+    Deactivate,
+    /// Delete it.
+    Delete,
+}
+
+/// A rotation in the making (see [`AccessTokens::rotate`]).
+#[derive(Debug)]
+#[must_use = "nothing changes until `.send().await`"]
+pub struct RotateAccessToken<'c> {
+    client: &'c Client,
+    old: AccessToken,
+    name: Option<String>,
+    expires_at: Option<DateTime<Utc>>,
+    retire: Retire,
+}
+
+/// A rotation done: the old token (as it now is; `None` once deleted) and the new one, with its
+/// secret.
+#[derive(Debug)]
+pub struct AccessRotation {
+    /// The old token, unless it was deleted.
+    pub old: Option<AccessToken>,
+    /// The replacement and its secret.
+    pub new: NewAccessToken,
+}
+
+/// The step a rotation failed at, and what was done before it.
+#[derive(Debug, thiserror::Error)]
+pub enum AccessRotateError {
+    /// Creating the replacement failed: nothing was changed.
+    #[error("rotation failed creating the replacement: {error}; nothing was changed")]
+    Create {
+        /// The old token, untouched.
+        old: Box<AccessToken>,
+        /// Why.
+        error: Error,
+    },
+    /// The replacement exists, but retiring the old token failed: it is as it was.
+    #[error(
+        "rotation failed retiring the old token: {error}; the replacement exists and the old token is unchanged"
+    )]
+    Retire {
+        /// The old token, unchanged.
+        old: Box<AccessToken>,
+        /// The replacement and its secret.
+        new: Box<NewAccessToken>,
+        /// Why.
+        error: Error,
+    },
+}
+
+impl RotateAccessToken<'_> {
+    /// The replacement's name, instead of the old token's.
+    pub fn name(mut self, name: impl Into<String>) -> Self {
+        self.name = Some(name.into());
+        self
+    }
+
+    /// When the replacement expires (default: the API's default, not the old token's time).
+    pub fn expires_at(mut self, at: DateTime<Utc>) -> Self {
+        self.expires_at = Some(at);
+        self
+    }
+
+    /// What to do with the old token once the replacement exists.
+    pub fn retire(mut self, retire: Retire) -> Self {
+        self.retire = retire;
+        self
+    }
+
+    /// Creates the replacement, then retires the old token as asked.
+    pub async fn send(self) -> Result<AccessRotation, AccessRotateError> {
+        let tokens = self.client.access_tokens();
+        let old = self.old;
+        let name = self.name.or_else(|| old.name.clone()).unwrap_or_else(|| old.id.to_string());
+        let mut create = tokens.create(name).scope(old.scope.clone());
+        if let Some(at) = self.expires_at {
+            create = create.expires_at(at);
+        }
+        let new = match create.send().await {
+            Ok(new) => new,
+            Err(error) => return Err(AccessRotateError::Create { old: Box::new(old), error }),
+        };
+        let retired = match self.retire {
+            Retire::Keep => Ok(Some(old.clone())),
+            Retire::Deactivate => {
+                tokens.patch(old.id.clone()).status(Status::Inactive).send().await.map(Some)
+            }
+            Retire::Delete => tokens.delete(&old.id).await.map(|()| None),
+        };
+        match retired {
+            Ok(old) => Ok(AccessRotation { old, new }),
+            Err(error) => Err(AccessRotateError::Retire { old: Box::new(old), new: Box::new(new), error }),
+        }
     }
 }

@@ -85,6 +85,14 @@ impl<'c> AgentTokens<'c> {
         self.update(id).enabled(false).send().await
     }
 
+    /// Rotates `old`: creates its replacement (the old token's alias, description, OS and
+    /// subscription unless set on the builder), then, with
+    /// [`disable_old`](RotateAgentToken::disable_old), disables the old token, only once the
+    /// replacement exists. The create is sent at most once.
+    pub fn rotate(&self, old: AgentToken) -> RotateAgentToken<'c> {
+        RotateAgentToken { client: self.client, old, alias: None, description: None, disable_old: false }
+    }
+
     /// Starts a search.
     pub fn search(&self) -> SearchBuilder<'c> {
         SearchBuilder {
@@ -284,5 +292,98 @@ impl<'c> SearchBuilder<'c> {
             client.run(ops::SEARCH_AGENT_ACCESS_TOKENS.id, call).await
         };
         paging::items::<AgentAccessTokenSearchResult, _>(client, first).map_ok(AgentTokenRow::from)
+    }
+}
+
+/// A rotation in the making (see [`AgentTokens::rotate`]).
+#[derive(Debug)]
+#[must_use = "nothing changes until `.send().await`"]
+pub struct RotateAgentToken<'c> {
+    client: &'c Client,
+    old: AgentToken,
+    alias: Option<String>,
+    description: Option<String>,
+    disable_old: bool,
+}
+
+/// A rotation done: the token replaced (as it now is) and its replacement.
+#[derive(Debug)]
+pub struct AgentRotation {
+    /// The old token; disabled if that was asked.
+    pub old: AgentToken,
+    /// The replacement, with its full value.
+    pub new: AgentToken,
+}
+
+/// The step a rotation failed at, and what was done before it.
+#[derive(Debug, thiserror::Error)]
+pub enum AgentRotateError {
+    /// Creating the replacement failed: nothing was changed (the old token is as it was).
+    #[error("rotation failed creating the replacement: {error}; nothing was changed")]
+    Create {
+        /// The old token, untouched.
+        old: Box<AgentToken>,
+        /// Why.
+        error: Error,
+    },
+    /// The replacement exists, but disabling the old token failed: it is still enabled.
+    #[error(
+        "rotation failed disabling the old token: {error}; the replacement exists and the old token is \
+         still enabled"
+    )]
+    DisableOld {
+        /// The old token, still enabled.
+        old: Box<AgentToken>,
+        /// The replacement, with its full value.
+        new: Box<AgentToken>,
+        /// Why.
+        error: Error,
+    },
+}
+
+impl RotateAgentToken<'_> {
+    /// The replacement's alias, instead of the old token's.
+    pub fn alias(mut self, alias: impl Into<String>) -> Self {
+        self.alias = Some(alias.into());
+        self
+    }
+
+    /// The replacement's description, instead of the old token's.
+    pub fn description(mut self, description: impl Into<String>) -> Self {
+        self.description = Some(description.into());
+        self
+    }
+
+    /// Disables the old token once the replacement exists.
+    pub fn disable_old(mut self, disable: bool) -> Self {
+        self.disable_old = disable;
+        self
+    }
+
+    /// Creates the replacement, then disables the old token if asked.
+    pub async fn send(self) -> Result<AgentRotation, AgentRotateError> {
+        let tokens = self.client.agent_tokens();
+        let old = self.old;
+        let mut create = tokens.create(self.alias.unwrap_or_else(|| old.alias.clone()));
+        if let Some(description) = self.description.or_else(|| old.description.clone()) {
+            create = create.description(description);
+        }
+        if let Some(os) = old.os.clone() {
+            create = create.os(os);
+        }
+        if let Some(subscription) = old.subscription.clone() {
+            create = create.subscription(subscription);
+        }
+        let new = match create.send().await {
+            Ok(new) => new,
+            Err(error) => return Err(AgentRotateError::Create { old: Box::new(old), error }),
+        };
+        if !self.disable_old || !old.enabled {
+            return Ok(AgentRotation { old, new });
+        }
+        match tokens.disable(old.id().clone()).await {
+            Ok(disabled) => Ok(AgentRotation { old: disabled, new }),
+            Err(error) => Err(AgentRotateError::DisableOld { old: Box::new(old), new: Box::new(new), error }),
+        }
     }
 }

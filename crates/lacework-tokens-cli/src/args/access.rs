@@ -23,6 +23,11 @@ pub enum AccessCommand {
     Create(CreateArgs),
     /// Change a token's name or status; only what is given is sent
     Update(UpdateArgs),
+    /// Replace a token: create one with its name and scope (or the values given), print it
+    /// with its secret once, and make the old one inactive or delete it only if asked
+    #[command(after_help = "Examples:\n  lwtokens access rotate name:terraform --deactivate-old\n  \
+                            lwtokens access rotate name:terraform --delete-old --output-file secret")]
+    Rotate(RotateArgs),
     /// Delete an API access token
     Delete {
         #[arg(help = ID_HELP)]
@@ -42,6 +47,31 @@ pub struct CreateArgs {
     /// midnight UTC), or a time from now (90d, 12h, 30m, 2w)
     #[arg(long, value_name = "WHEN", value_parser = expires::parse)]
     pub expires: Option<DateTime<Utc>>,
+}
+
+/// `access rotate`.
+#[derive(Debug, Args)]
+pub struct RotateArgs {
+    #[arg(help = ID_HELP)]
+    pub id: AccessRef,
+    /// The replacement's name (default: the old token's)
+    #[arg(long)]
+    pub name: Option<String>,
+    /// When the replacement stops working (the forms of `access create --expires`)
+    #[arg(long, value_name = "WHEN", value_parser = expires::parse)]
+    pub expires: Option<DateTime<Utc>>,
+    /// Make the old token inactive once the replacement exists
+    #[arg(long, conflicts_with = "delete_old")]
+    pub deactivate_old: bool,
+    /// Delete the old token once the replacement exists
+    #[arg(long)]
+    pub delete_old: bool,
+    /// Write the new secret to FILE (created 0600) instead of printing it
+    #[arg(long, value_name = "FILE")]
+    pub output_file: Option<std::path::PathBuf>,
+    /// Replace FILE if it exists
+    #[arg(long, requires = "output_file")]
+    pub force: bool,
 }
 
 /// `access update`.

@@ -23,12 +23,56 @@ pub enum AgentCommand {
     Create(CreateArgs),
     /// Change a token's alias, description or state; only what is given is sent
     Update(UpdateArgs),
-    /// Enable one token, or every token whose alias matches --alias-like
+    /// Enable one token, or every token selected by --alias-like, --filter or --stdin
+    #[command(after_help = ENABLE_EXAMPLES)]
     Enable(BulkTarget),
-    /// Disable one token, or every token whose alias matches --alias-like
+    /// Disable one token, or every token selected by --alias-like, --filter or --stdin
+    #[command(after_help = DISABLE_EXAMPLES)]
     Disable(BulkTarget),
     /// Search agent tokens: every filter must hold
     Search(SearchArgs),
+    /// Replace a token: create one with its alias, description, OS and subscription (or the
+    /// values given), print it once, and disable the old one only with --disable-old
+    #[command(after_help = ROTATE_EXAMPLES)]
+    Rotate(RotateArgs),
+}
+
+/// Examples under `agent enable --help`.
+const ENABLE_EXAMPLES: &str = "Examples:
+  lwtokens agent enable alias:ci-runners
+  lwtokens agent enable --filter created:gt:2024-01-01T00:00:00Z --alias-like 'ci-%' --dry-run";
+
+/// Examples under `agent disable --help`.
+const DISABLE_EXAMPLES: &str = "Examples:
+  lwtokens agent disable --alias-like 'bulk-%'
+  lwtokens agent disable --alias-like 'bulk-%' --resume      # finish a job cut short
+  printf '%s\\n' alias:old-a alias:old-b | lwtokens agent disable --stdin";
+
+/// Examples under `agent rotate --help`.
+const ROTATE_EXAMPLES: &str = "Examples:
+  lwtokens agent rotate alias:ci-runners --disable-old
+  lwtokens agent rotate alias:ci-runners --output-file new-token --disable-old";
+
+/// `agent rotate`.
+#[derive(Debug, Args)]
+pub struct RotateArgs {
+    #[arg(help = TOKEN_HELP)]
+    pub token: TokenRef,
+    /// The replacement's alias (default: the old token's)
+    #[arg(long)]
+    pub alias: Option<String>,
+    /// The replacement's description (default: the old token's)
+    #[arg(long)]
+    pub description: Option<String>,
+    /// Disable the old token once the replacement exists
+    #[arg(long)]
+    pub disable_old: bool,
+    /// Write the new token's value to FILE (created 0600) instead of printing it
+    #[arg(long, value_name = "FILE")]
+    pub output_file: Option<std::path::PathBuf>,
+    /// Replace FILE if it exists
+    #[arg(long, requires = "output_file")]
+    pub force: bool,
 }
 
 /// `agent create`.
@@ -82,35 +126,60 @@ impl UpdateArgs {
     }
 }
 
-/// `agent enable` and `agent disable`: one token, or every token whose alias matches.
+/// `agent enable` and `agent disable`: one token, or a bulk job over every token selected by
+/// `--alias-like`, `--filter`s or a list on stdin.
 #[derive(Debug, Args)]
-#[command(group = ArgGroup::new("target").required(true).args(["token", "alias_like"]))]
+#[command(group = ArgGroup::new("target").required(true).multiple(true)
+    .args(["token", "alias_like", "filters", "stdin"]))]
+#[command(group = ArgGroup::new("selection").multiple(true).args(["alias_like", "filters", "stdin"]))]
 pub struct BulkTarget {
-    #[arg(help = TOKEN_HELP)]
+    #[arg(help = TOKEN_HELP, conflicts_with = "selection")]
     pub token: Option<TokenRef>,
     /// Every token whose alias matches this SQL LIKE pattern (`%` any run, `_` one character)
     #[arg(long, value_name = "PATTERN")]
     pub alias_like: Option<String>,
-    /// With --alias-like: list what would change, change nothing
+    /// Every token the search filter FIELD:OP:VALUE finds (the grammar of `agent search`);
+    /// repeatable, and combinable with --alias-like: every filter must hold
+    #[arg(long = "filter", value_name = "FIELD:OP:VALUE")]
+    pub filters: Vec<FilterArg>,
+    /// The tokens listed on standard input, one a line: a value, `alias:NAME` or a shortened
+    /// value as lists print it
+    #[arg(long, conflicts_with_all = ["alias_like", "filters"])]
+    pub stdin: bool,
+    /// With a selection: list what would change, change nothing
     // `requires` alone is not enforced here: clap lets a requirement go unmet when it conflicts
-    // with an argument given (TOKEN and --alias-like exclude each other).
-    #[arg(long, requires = "alias_like", conflicts_with = "token")]
+    // with an argument given (TOKEN and a selection exclude each other).
+    #[arg(long, requires = "selection", conflicts_with = "token")]
     pub dry_run: bool,
-    /// With --alias-like: stop cleanly once N requests are spent (the key exchange and the
-    /// search included); exit code 3, and the same command goes on where it stopped
-    #[arg(long, value_name = "N", requires = "alias_like", conflicts_with = "token",
+    /// With a selection: stop cleanly once N requests are spent (the key exchange and the
+    /// search included); exit code 3, and the same command with --resume goes on where it stopped
+    #[arg(long, value_name = "N", requires = "selection", conflicts_with = "token",
           value_parser = clap::value_parser!(u64).range(1..))]
     pub max_requests: Option<u64>,
-    /// With --alias-like: run only if the job fits in what is left of the budget's current
+    /// With a selection: run only if the job fits in what is left of the budget's current
     /// window (exit code 3 otherwise), instead of pacing it across windows
-    #[arg(long, requires = "alias_like", conflicts_with = "token")]
+    #[arg(long, requires = "selection", conflicts_with = "token")]
     pub no_wait: bool,
+    /// Finish the job an earlier run of the same command left unfinished (Ctrl-C, a kill, a
+    /// crash, a budget stop), from its journal: no token is missed or sent twice
+    #[arg(long, requires = "selection", conflicts_with_all = ["token", "dry_run"])]
+    pub resume: bool,
+    /// The job's journal (JSON lines, written as it goes); default: a file per selection in the
+    /// platform's state directory
+    #[arg(long, value_name = "FILE", requires = "selection", conflicts_with = "token")]
+    pub journal: Option<std::path::PathBuf>,
+    /// No progress bar or progress lines
+    #[arg(long, short = 'q')]
+    pub quiet: bool,
+    /// Do not ask for confirmation on a terminal
+    #[arg(long, short = 'y')]
+    pub yes: bool,
 }
 
 impl BulkTarget {
-    /// Whether this is a bulk job (paced, planned) rather than one token.
+    /// Whether this is a bulk job (paced, planned, journaled) rather than one token.
     pub fn is_bulk(&self) -> bool {
-        self.alias_like.is_some()
+        self.alias_like.is_some() || !self.filters.is_empty() || self.stdin
     }
 }
 

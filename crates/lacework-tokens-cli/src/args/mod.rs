@@ -9,9 +9,9 @@ mod expires;
 mod filter;
 mod token_ref;
 
-pub use access::AccessCommand;
+pub use access::{AccessCommand, RotateArgs as AccessRotateArgs};
 pub use access_ref::AccessRef;
-pub use agent::{AgentCommand, BulkTarget};
+pub use agent::{AgentCommand, BulkTarget, RotateArgs};
 pub use budget::Allowance;
 pub use filter::FilterArg;
 pub use token_ref::TokenRef;

@@ -1,10 +1,13 @@
 //! `lwtokens access ...`: each API-access-token command, from its arguments to its printed result.
 
-use lacework_tokens::Client;
+use std::io::Write;
+
+use lacework_tokens::access_tokens::{AccessRotateError, Retire};
+use lacework_tokens::{Client, ExposeSecret};
 
 use super::Context;
 use super::resolve::{ResolvedAccess, resolve_access};
-use crate::args::AccessCommand;
+use crate::args::{AccessCommand, AccessRotateArgs as RotateArgs};
 use crate::error::CliError;
 use crate::render::{AccessTokenDetails, AccessTokenList, AccessTokenView, Deleted};
 
@@ -46,10 +49,71 @@ pub async fn run(client: &Client, command: AccessCommand, context: &Context) -> 
             }
             output.print(&AccessTokenDetails(AccessTokenView::new(&patch.send().await?)))
         }
+        AccessCommand::Rotate(args) => rotate(client, args, context).await,
         AccessCommand::Delete { id } => {
             let resolved = resolve_access(client, &id).await?;
             tokens.delete(resolved.id()).await?;
             output.print(&Deleted::new(resolved.id().as_str()))
         }
+    }
+}
+
+/// `access rotate`: the output file is opened before anything is sent; the new secret is
+/// printed or written exactly once.
+async fn rotate(client: &Client, args: RotateArgs, context: &Context) -> Result<(), CliError> {
+    let mut file = match &args.output_file {
+        Some(path) => Some((crate::secret_file::open(path, args.force)?, path)),
+        None => None,
+    };
+    let tokens = client.access_tokens();
+    let old = match resolve_access(client, &args.id).await? {
+        ResolvedAccess::Token(token) => *token,
+        ResolvedAccess::Id(id) => tokens.get(&id).await?,
+    };
+    let retire = match (args.deactivate_old, args.delete_old) {
+        (true, _) => Retire::Deactivate,
+        (_, true) => Retire::Delete,
+        _ => Retire::Keep,
+    };
+    let mut rotate = tokens.rotate(old).retire(retire);
+    if let Some(name) = args.name {
+        rotate = rotate.name(name);
+    }
+    if let Some(at) = args.expires {
+        rotate = rotate.expires_at(at);
+    }
+    let (new, failure) = match rotate.send().await {
+        Ok(rotation) => (rotation.new, None),
+        Err(error @ AccessRotateError::Retire { .. }) => {
+            let message = error.to_string();
+            let AccessRotateError::Retire { new, .. } = error else { unreachable!() };
+            (*new, Some(message))
+        }
+        Err(error) => return Err(CliError::Failed(error.to_string())),
+    };
+    let output = &context.output;
+    match (file.as_mut(), new.secret.as_ref()) {
+        (Some((file, path)), Some(secret)) => {
+            let written = writeln!(file, "{}", secret.expose_secret()).and_then(|()| file.sync_all());
+            if let Err(e) = written {
+                // The secret exists nowhere else: print it rather than lose it.
+                output.print(&AccessTokenDetails(AccessTokenView::created(&new)))?;
+                return Err(CliError::Failed(format!(
+                    "the replacement was created (printed above) but {} could not be written: {e}",
+                    path.display()
+                )));
+            }
+            output.print(&AccessTokenDetails(AccessTokenView::new(&new.token)))?;
+        }
+        _ => {
+            output.print(&AccessTokenDetails(AccessTokenView::created(&new)))?;
+            if new.secret.is_some() {
+                eprintln!("note: the secret is shown only this once; store it now");
+            }
+        }
+    }
+    match failure {
+        Some(message) => Err(CliError::Failed(message)),
+        None => Ok(()),
     }
 }

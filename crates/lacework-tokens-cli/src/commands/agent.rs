@@ -1,18 +1,27 @@
 //! `lwtokens agent ...`: each agent-token command, from its arguments to its printed result.
 
+use std::io::Write;
+
+use lacework_tokens::agent_tokens::AgentRotateError;
 use lacework_tokens::budget::BudgetStop;
 use lacework_tokens::search::Field;
 use lacework_tokens::{AgentToken, Client};
 
 use super::Context;
 use super::resolve::{Resolved, resolve};
-use crate::args::{AgentCommand, BulkTarget};
-use crate::bulk::{self, Switch};
+use crate::args::{AgentCommand, BulkTarget, RotateArgs, TokenRef};
+use crate::bulk::{self, Selection, Source, Switch};
+use crate::connect::Identity;
 use crate::error::CliError;
 use crate::render::{AgentTokenDetails, AgentTokenList, AgentTokenView, Reveal, duration};
 
 /// Runs one agent-token command.
-pub async fn run(client: &Client, command: AgentCommand, context: &Context) -> Result<(), CliError> {
+pub async fn run(
+    client: &Client,
+    identity: &Identity,
+    command: AgentCommand,
+    context: &Context,
+) -> Result<(), CliError> {
     let output = &context.output;
     let tokens = client.agent_tokens();
     match command {
@@ -55,8 +64,9 @@ pub async fn run(client: &Client, command: AgentCommand, context: &Context) -> R
             }
             output.print(&details(&update.send().await?, Reveal::Hint))
         }
-        AgentCommand::Enable(target) => switch(client, Switch::Enable, target, context).await,
-        AgentCommand::Disable(target) => switch(client, Switch::Disable, target, context).await,
+        AgentCommand::Enable(target) => switch(client, identity, Switch::Enable, target, context).await,
+        AgentCommand::Disable(target) => switch(client, identity, Switch::Disable, target, context).await,
+        AgentCommand::Rotate(args) => rotate(client, args, context).await,
         AgentCommand::Search(args) => {
             // `--filter`s first, so the facade's `filters[N]` in an error is the Nth `--filter`.
             let mut filters: Vec<_> = args.filters.into_iter().map(|f| f.0).collect();
@@ -69,44 +79,144 @@ pub async fn run(client: &Client, command: AgentCommand, context: &Context) -> R
 /// `enable`/`disable`: one token, or all whose alias matches.
 async fn switch(
     client: &Client,
+    identity: &Identity,
     switch: Switch,
     target: BulkTarget,
     context: &Context,
 ) -> Result<(), CliError> {
     let output = &context.output;
-    match (&target.token, &target.alias_like) {
-        (Some(token), _) => {
-            let switched = match resolve(client, token).await? {
-                // Found by a search, its state is known: an update that changes nothing is not sent.
-                Resolved::Token(token) if token.enabled == switch.enabled() => *token,
-                resolved => switch.apply(client, resolved.id()).await?,
-            };
-            output.print(&details(&switched, Reveal::Hint))
-        }
-        (None, Some(pattern)) => {
-            let run = bulk::run(client, switch, pattern, &target, context.progress).await?;
-            let report = &run.report;
-            output.print(report)?;
-            match (&run.stopped, report.unfinished()) {
-                (Some(stop), left) => Err(CliError::OverBudget(format!(
-                    "stopped by the request budget ({stop}): {} {}, {left} left; run the same command \
-                     again to go on{}",
-                    report.changed(),
-                    switch.past(),
-                    match stop {
-                        BudgetStop::WouldWait { resets_in } => format!(" in {}", duration(*resets_in)),
-                        _ => String::new(),
-                    }
-                ))),
-                (None, 0) => Ok(()),
-                (None, n) => Err(CliError::Failed(format!(
-                    "{n} of {} agent tokens could not be {}",
-                    report.matched(),
-                    switch.past()
-                ))),
+    if let Some(token) = &target.token {
+        let switched = match resolve(client, token).await? {
+            // Found by a search, its state is known: an update that changes nothing is not sent.
+            Resolved::Token(token) if token.enabled == switch.enabled() => *token,
+            resolved => switch.apply(client, resolved.id()).await?,
+        };
+        return output.print(&details(&switched, Reveal::Hint));
+    }
+    let selection = selection(&target)?;
+    let run = bulk::run(client, identity, switch, selection, &target, context.progress).await?;
+    let report = &run.report;
+    output.print(report)?;
+    match (&run.stopped, report.unfinished()) {
+        (Some(stop), left) => Err(CliError::OverBudget(format!(
+            "stopped by the request budget ({stop}): {} {}, {left} left; run the same command with \
+             --resume to go on{}",
+            report.changed(),
+            switch.past(),
+            match stop {
+                BudgetStop::WouldWait { resets_in } => format!(" in {}", duration(*resets_in)),
+                _ => String::new(),
             }
+        ))),
+        (None, left) if run.interrupted => Err(CliError::Failed(format!(
+            "interrupted: {} {}, {left} left; run the same command with --resume to finish the job",
+            report.changed(),
+            switch.past()
+        ))),
+        (None, 0) => Ok(()),
+        (None, n) => Err(CliError::Failed(format!(
+            "{n} of {} agent tokens could not be {}; run the same command with --resume to try them again",
+            report.matched(),
+            switch.past()
+        ))),
+    }
+}
+
+/// The tokens a bulk command is over: one search (`--filter`s first, so the facade's
+/// `filters[N]` in an error is the Nth `--filter`, then `--alias-like`), or the list on stdin.
+fn selection(target: &BulkTarget) -> Result<Selection, CliError> {
+    if target.stdin {
+        let mut text = String::new();
+        std::io::Read::read_to_string(&mut std::io::stdin(), &mut text)
+            .map_err(|e| CliError::Usage(format!("cannot read the tokens on stdin: {e}")))?;
+        let mut tokens = Vec::new();
+        let mut lines = Vec::new();
+        for (number, line) in text.lines().enumerate() {
+            let line = line.trim();
+            if line.is_empty() {
+                continue;
+            }
+            let token = line
+                .parse::<TokenRef>()
+                .map_err(|e| CliError::Usage(format!("line {} of stdin: {e}", number + 1)))?;
+            tokens.push(token);
+            lines.push(line);
         }
-        (None, None) => unreachable!("clap requires a token or --alias-like"),
+        if tokens.is_empty() {
+            return Err(CliError::Usage("--stdin: no token on standard input".into()));
+        }
+        return Ok(Selection {
+            key: format!("stdin\n{}", lines.join("\n")),
+            text: Some(format!("{} tokens listed on stdin", tokens.len())),
+            alias_like: None,
+            source: Source::Listed(tokens),
+        });
+    }
+    let mut filters: Vec<_> = target.filters.iter().map(|f| f.0.clone()).collect();
+    filters.extend(target.alias_like.clone().map(|pattern| Field::Alias.like(pattern)));
+    let text = (!target.filters.is_empty()).then(|| {
+        let mut words = vec![format!("{} --filter", target.filters.len())];
+        if let Some(pattern) = &target.alias_like {
+            words.push(format!("alias like {pattern:?}"));
+        }
+        words.join(", ")
+    });
+    Ok(Selection {
+        key: format!("search\n{filters:?}"),
+        text,
+        alias_like: target.alias_like.clone(),
+        source: Source::Search(filters),
+    })
+}
+
+/// `agent rotate`: the output file is opened before anything is sent, so a file that exists (or
+/// cannot be written) costs no token; the new value is printed or written exactly once.
+async fn rotate(client: &Client, args: RotateArgs, context: &Context) -> Result<(), CliError> {
+    let mut file = match &args.output_file {
+        Some(path) => Some((crate::secret_file::open(path, args.force)?, path)),
+        None => None,
+    };
+    let tokens = client.agent_tokens();
+    let old = match resolve(client, &args.token).await? {
+        Resolved::Token(token) => *token,
+        Resolved::Id(id) => tokens.get(id).await?,
+    };
+    let mut rotate = tokens.rotate(old).disable_old(args.disable_old);
+    if let Some(alias) = args.alias {
+        rotate = rotate.alias(alias);
+    }
+    if let Some(description) = args.description {
+        rotate = rotate.description(description);
+    }
+    let (new, failure) = match rotate.send().await {
+        Ok(rotation) => (rotation.new, None),
+        Err(error @ AgentRotateError::DisableOld { .. }) => {
+            let message = error.to_string();
+            let AgentRotateError::DisableOld { new, old, .. } = error else { unreachable!() };
+            let hint = crate::render::hint(old.token.expose_secret());
+            (*new, Some(format!("{message}; disable it with `lwtokens agent disable {hint}`")))
+        }
+        Err(error) => return Err(CliError::Failed(error.to_string())),
+    };
+    let output = &context.output;
+    match file.as_mut() {
+        Some((file, path)) => {
+            let written = writeln!(file, "{}", new.token.expose_secret()).and_then(|()| file.sync_all());
+            if let Err(e) = written {
+                // The value exists nowhere else: print it rather than lose it.
+                output.print(&details(&new, Reveal::Full))?;
+                return Err(CliError::Failed(format!(
+                    "the replacement was created (printed above) but {} could not be written: {e}",
+                    path.display()
+                )));
+            }
+            output.print(&details(&new, Reveal::Hint))?;
+        }
+        None => output.print(&details(&new, Reveal::Full))?,
+    }
+    match failure {
+        Some(message) => Err(CliError::Failed(message)),
+        None => Ok(()),
     }
 }
 

@@ -5,7 +5,7 @@ mod access;
 mod agent;
 mod api_token;
 mod completions;
-mod resolve;
+pub(crate) mod resolve;
 mod token_cache;
 
 use crate::args::{AgentCommand, BulkTarget, Cli, Command};
@@ -32,6 +32,8 @@ pub async fn run(cli: Cli, terminal: Terminal) -> Result<(), CliError> {
             visible: terminal.stderr_is_terminal && cli.output.verbose == 0,
             color: terminal.color_stderr,
             plan: !cli.output.json,
+            quiet: false,
+            confirm: terminal.stderr_is_terminal && std::io::IsTerminal::is_terminal(&std::io::stdin()),
         },
     };
     match cli.command {
@@ -40,7 +42,7 @@ pub async fn run(cli: Cli, terminal: Terminal) -> Result<(), CliError> {
         Command::Agent(command) => {
             let budget = bulk_target(&command).map(|target| bulk::budget(&cli.connection, target));
             let connection = connect(&cli.connection, budget).await?;
-            agent::run(&connection.client, command, &context).await
+            agent::run(&connection.client, &connection.identity, command, &context).await
         }
         Command::Access(command) => {
             let connection = connect(&cli.connection, None).await?;

@@ -87,8 +87,22 @@ fn the_one(mut found: Vec<AgentToken>, named: &str) -> Result<Resolved, CliError
     match found.len() {
         0 => Err(CliError::Failed(format!("no agent token has {named}"))),
         1 => Ok(Resolved::Token(Box::new(found.remove(0)))),
-        n => Err(CliError::Usage(format!(
-            "{n} agent tokens have {named}: name one by its value or by a longer start of it"
-        ))),
+        n => {
+            let each: Vec<String> = found
+                .iter()
+                .map(|t| {
+                    format!(
+                        "{} (created {}, {})",
+                        crate::render::hint(t.token.expose_secret()),
+                        t.created_at.map_or("unknown".to_owned(), |c| c.format("%Y-%m-%d %H:%M").to_string()),
+                        if t.enabled { "enabled" } else { "disabled" }
+                    )
+                })
+                .collect();
+            Err(CliError::Usage(format!(
+                "{n} agent tokens have {named}: {}; name one by its value or by a longer start of it",
+                each.join(", ")
+            )))
+        }
     }
 }

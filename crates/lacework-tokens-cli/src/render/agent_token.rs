@@ -63,16 +63,6 @@ impl AgentTokenView {
         }
     }
 
-    /// The token's alias.
-    pub fn alias(&self) -> &str {
-        &self.alias
-    }
-
-    /// The token's hint.
-    pub fn token_hint(&self) -> &str {
-        &self.token_hint
-    }
-
     fn state(&self) -> Text {
         if self.enabled {
             Text::colored("enabled", Color::Green)

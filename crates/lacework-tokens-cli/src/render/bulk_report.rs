@@ -3,7 +3,6 @@
 use serde::Serialize;
 
 use super::View;
-use super::agent_token::AgentTokenView;
 use super::plan::Plan;
 use super::table::{TableStyle, Text};
 use crate::bulk::Switch;
@@ -20,8 +19,11 @@ pub enum Outcome {
     WouldChange,
     /// The API refused or failed.
     Failed,
-    /// Not tried: an earlier failure (credentials, rate limit, network) would recur.
+    /// Not tried: an earlier failure (credentials, rate limit, network) would recur, or the
+    /// run was stopped (Ctrl-C); `--resume` does it.
     Skipped,
+    /// Done by an earlier run of the same job (from its journal): nothing was sent.
+    DoneEarlier,
 }
 
 /// One token's line of the report.
@@ -43,13 +45,29 @@ struct Summary {
     would_change: usize,
     failed: usize,
     skipped: usize,
+    #[serde(skip_serializing_if = "is_zero")]
+    done_earlier: usize,
+    /// Tokens whose request may have been sent twice: the one in flight when an earlier run died.
+    #[serde(skip_serializing_if = "is_zero")]
+    maybe_sent_twice: usize,
+}
+
+fn is_zero(n: &usize) -> bool {
+    *n == 0
 }
 
 /// The report of `agent enable|disable --alias-like` (docs/json.md, "Bulk report").
 #[derive(Serialize)]
 pub struct BulkReport {
     action: Switch,
-    alias_like: String,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    alias_like: Option<String>,
+    /// The selection in words, when it is not only `--alias-like`.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    selection: Option<String>,
+    /// The job's journal, which `--resume` finishes the job from.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    journal: Option<String>,
     dry_run: bool,
     #[serde(skip_serializing_if = "Option::is_none")]
     plan: Option<Plan>,
@@ -59,10 +77,17 @@ pub struct BulkReport {
 
 impl BulkReport {
     /// An empty report.
-    pub fn new(action: Switch, alias_like: &str, dry_run: bool) -> BulkReport {
+    pub fn new(
+        action: Switch,
+        alias_like: Option<&str>,
+        selection: Option<&str>,
+        dry_run: bool,
+    ) -> BulkReport {
         BulkReport {
             action,
-            alias_like: alias_like.to_owned(),
+            alias_like: alias_like.map(str::to_owned),
+            selection: selection.map(str::to_owned),
+            journal: None,
             dry_run,
             plan: None,
             results: Vec::new(),
@@ -71,7 +96,7 @@ impl BulkReport {
     }
 
     /// Records what happened to `token`.
-    pub fn record(&mut self, token: &AgentTokenView, outcome: Outcome, error: Option<String>) {
+    pub fn record(&mut self, token_hint: String, alias: &str, outcome: Outcome, error: Option<String>) {
         let summary = &mut self.summary;
         summary.matched += 1;
         *match outcome {
@@ -80,13 +105,19 @@ impl BulkReport {
             Outcome::WouldChange => &mut summary.would_change,
             Outcome::Failed => &mut summary.failed,
             Outcome::Skipped => &mut summary.skipped,
+            Outcome::DoneEarlier => &mut summary.done_earlier,
         } += 1;
-        self.results.push(Entry {
-            token_hint: token.token_hint().to_owned(),
-            alias: token.alias().to_owned(),
-            outcome,
-            error,
-        });
+        self.results.push(Entry { token_hint, alias: alias.to_owned(), outcome, error });
+    }
+
+    /// Records that `n` tokens may have been sent twice (in flight when an earlier run died).
+    pub fn set_maybe_sent_twice(&mut self, n: usize) {
+        self.summary.maybe_sent_twice = n;
+    }
+
+    /// Records where the journal is.
+    pub fn set_journal(&mut self, path: &std::path::Path) {
+        self.journal = Some(path.display().to_string());
     }
 
     /// Records the plan the job ran by.
@@ -112,20 +143,29 @@ impl BulkReport {
     /// The closing line: what was done, and what was not.
     pub fn summary_line(&self) -> String {
         let s = &self.summary;
-        let pattern = &self.alias_like;
+        let which = match (&self.alias_like, &self.selection) {
+            (Some(pattern), None) => format!("whose alias matches {pattern:?}"),
+            (_, Some(selection)) => format!("selected ({selection})"),
+            (None, None) => "selected".to_owned(),
+        };
         if s.matched == 0 {
-            return format!("no agent token's alias matches {pattern:?}");
+            return match (&self.alias_like, &self.selection) {
+                (Some(pattern), None) => format!("no agent token's alias matches {pattern:?}"),
+                _ => format!("no agent token is {which}"),
+            };
         }
         let (done, count) = if self.dry_run {
             (format!("dry run: would {}", self.action.verb()), s.would_change)
         } else {
             (self.action.past().to_owned(), s.changed)
         };
-        let mut line =
-            format!("{done} {count} of {} agent tokens whose alias matches {pattern:?}", s.matched);
+        let mut line = format!("{done} {count} of {} agent tokens {which}", s.matched);
         let mut notes = Vec::new();
         if s.unchanged > 0 {
             notes.push(format!("{} already {}", s.unchanged, self.action.past()));
+        }
+        if s.done_earlier > 0 {
+            notes.push(format!("{} done by an earlier run", s.done_earlier));
         }
         if s.failed > 0 {
             notes.push(format!("{} failed", s.failed));
@@ -138,6 +178,12 @@ impl BulkReport {
         }
         if self.dry_run {
             line.push_str("; nothing was changed");
+        }
+        if s.maybe_sent_twice > 0 {
+            line.push_str(&format!(
+                "; {} sent again: it was in flight when an earlier run stopped (updates are idempotent)",
+                s.maybe_sent_twice
+            ));
         }
         line
     }
@@ -152,6 +198,7 @@ impl BulkReport {
                 Text::colored(format!("failed: {}", entry.error.as_deref().unwrap_or("?")), Color::Red)
             }
             Outcome::Skipped => Text::colored("not attempted", Color::Red),
+            Outcome::DoneEarlier => Text::plain(format!("{} by an earlier run", self.action.past())),
         }
     }
 }

@@ -11,7 +11,7 @@ mod table;
 mod time;
 
 pub use access_token::{AccessTokenDetails, AccessTokenList, AccessTokenView, Deleted};
-pub use agent_token::{AgentTokenDetails, AgentTokenList, AgentTokenView, Reveal};
+pub use agent_token::{AgentTokenDetails, AgentTokenList, AgentTokenView, Reveal, hint};
 pub use bearer_token::BearerTokenView;
 pub use bulk_report::{BulkReport, Outcome};
 pub use plan::{Plan, duration};
