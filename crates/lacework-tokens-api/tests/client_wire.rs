@@ -2,6 +2,7 @@
 //! the method, path (ids percent-encoded), headers and JSON body it sends, and how it maps 2xx,
 //! 4xx and 5xx answers. Credentials are added by a `RequestHooks`, as the facade does.
 
+use lacework_tokens_api::ops;
 use std::collections::VecDeque;
 use std::future::Future;
 use std::pin::Pin;
@@ -174,7 +175,7 @@ fn cases() -> Vec<Case> {
     let access_patch = json!({"name": "ci-2", "status": "inactive"});
     vec![
         Case {
-            operation: "createApiToken",
+            operation: ops::CREATE_API_TOKEN.id,
             method: Method::POST,
             path: "/api/v2/access/tokens",
             body: Some(exchange_body.clone()),
@@ -186,7 +187,7 @@ fn cases() -> Vec<Case> {
             }),
         },
         Case {
-            operation: "createAgentAccessToken",
+            operation: ops::CREATE_AGENT_ACCESS_TOKEN.id,
             method: Method::POST,
             path: "/api/v2/AgentAccessTokens",
             body: Some(create_body.clone()),
@@ -200,7 +201,7 @@ fn cases() -> Vec<Case> {
             }),
         },
         Case {
-            operation: "listAgentAccessTokens",
+            operation: ops::LIST_AGENT_ACCESS_TOKENS.id,
             method: Method::GET,
             path: "/api/v2/AgentAccessTokens",
             body: None,
@@ -216,7 +217,7 @@ fn cases() -> Vec<Case> {
             }),
         },
         Case {
-            operation: "searchAgentAccessTokens",
+            operation: ops::SEARCH_AGENT_ACCESS_TOKENS.id,
             method: Method::POST,
             path: "/api/v2/AgentAccessTokens/search",
             body: Some(search_body.clone()),
@@ -230,7 +231,7 @@ fn cases() -> Vec<Case> {
             }),
         },
         Case {
-            operation: "getAgentAccessToken",
+            operation: ops::GET_AGENT_ACCESS_TOKEN.id,
             method: Method::GET,
             path: "/api/v2/AgentAccessTokens/47d102752b57caa18b",
             body: None,
@@ -243,7 +244,7 @@ fn cases() -> Vec<Case> {
             }),
         },
         Case {
-            operation: "updateAgentAccessToken",
+            operation: ops::UPDATE_AGENT_ACCESS_TOKEN.id,
             method: Method::PATCH,
             path: "/api/v2/AgentAccessTokens/47d102752b57caa18b",
             body: Some(update_body.clone()),
@@ -259,7 +260,7 @@ fn cases() -> Vec<Case> {
             }),
         },
         Case {
-            operation: "listAccessTokens",
+            operation: ops::LIST_ACCESS_TOKENS.id,
             method: Method::GET,
             path: "/api/v2/AccessTokens",
             body: None,
@@ -268,7 +269,7 @@ fn cases() -> Vec<Case> {
             call: Box::new(|c| Box::pin(async move { outcome(c.list_access_tokens().send().await) })),
         },
         Case {
-            operation: "createAccessToken",
+            operation: ops::CREATE_ACCESS_TOKEN.id,
             method: Method::POST,
             path: "/api/v2/AccessTokens",
             body: Some(access_post.clone()),
@@ -283,7 +284,7 @@ fn cases() -> Vec<Case> {
             }),
         },
         Case {
-            operation: "getAccessToken",
+            operation: ops::GET_ACCESS_TOKEN.id,
             method: Method::GET,
             path: "/api/v2/AccessTokens/5f3c1e2d9b8a7c6d5e4f3a2b",
             body: None,
@@ -296,7 +297,7 @@ fn cases() -> Vec<Case> {
             }),
         },
         Case {
-            operation: "patchAccessToken",
+            operation: ops::PATCH_ACCESS_TOKEN.id,
             method: Method::PATCH,
             path: "/api/v2/AccessTokens/5f3c1e2d9b8a7c6d5e4f3a2b",
             body: Some(access_patch.clone()),
@@ -316,7 +317,7 @@ fn cases() -> Vec<Case> {
             }),
         },
         Case {
-            operation: "deleteAccessToken",
+            operation: ops::DELETE_ACCESS_TOKEN.id,
             method: Method::DELETE,
             path: "/api/v2/AccessTokens/5f3c1e2d9b8a7c6d5e4f3a2b",
             body: None,
@@ -352,7 +353,7 @@ async fn every_operation_sends_method_path_headers_and_body_and_decodes_its_succ
         assert_eq!(received.method, case.method, "{op}: method");
         assert_eq!(received.path_and_query, case.path, "{op}: path");
         assert_eq!(received.header("accept"), Some("application/json"), "{op}: accept");
-        if op == "createApiToken" {
+        if op == ops::CREATE_API_TOKEN.id {
             assert_eq!(received.header("x-lw-uaks"), Some(KEY_SECRET), "{op}: key secret");
             assert_eq!(received.header("authorization"), None, "{op}: no bearer on the exchange");
         } else {

@@ -8,6 +8,7 @@ mod codegen;
 #[path = "../provenance.rs"]
 mod provenance;
 
+use lacework_tokens_api::ops;
 use lacework_tokens_api::{OPERATIONS, operations};
 
 #[test]
@@ -30,7 +31,7 @@ fn reads_and_deletes_are_safe_to_repeat_and_creates_are_not() {
             assert!(row.repeat_safe, "{} ({} {}) should be safe to repeat", row.id, row.method, row.path);
         }
     }
-    for create in ["createAgentAccessToken", "createAccessToken"] {
+    for create in [ops::CREATE_AGENT_ACCESS_TOKEN.id, ops::CREATE_ACCESS_TOKEN.id] {
         assert!(
             !operations::by_id(create).expect("in the spec").repeat_safe,
             "{create} must never be resent"

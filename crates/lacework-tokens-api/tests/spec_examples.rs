@@ -2,6 +2,7 @@
 //! wire form of an agent token seen in the field (docs/wire.md), so that the generated client
 //! never rejects a real server's answer.
 
+use lacework_tokens_api::ops;
 use lacework_tokens_contract as spec;
 use serde_json::json;
 
@@ -23,13 +24,16 @@ fn every_example_validates_against_its_schema() {
 fn the_seed_request_examples_are_in_the_spec() {
     // The payloads the seed documents show, verbatim (modulo JSON formatting).
     let seed_payloads = [
-        ("createAgentAccessToken", json!({"tokenAlias": "qa", "props": {"description": "QA group"}})),
         (
-            "updateAgentAccessToken",
+            ops::CREATE_AGENT_ACCESS_TOKEN.id,
+            json!({"tokenAlias": "qa", "props": {"description": "QA group"}}),
+        ),
+        (
+            ops::UPDATE_AGENT_ACCESS_TOKEN.id,
             json!({"tokenAlias": "Eng", "tokenEnabled": "1", "props": {"description": "Eng group"}}),
         ),
         (
-            "searchAgentAccessTokens",
+            ops::SEARCH_AGENT_ACCESS_TOKENS.id,
             json!({"filters": [{"expression": "eq", "field": "tokenAlias", "value": "Eng"}]}),
         ),
     ];

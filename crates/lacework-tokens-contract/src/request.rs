@@ -180,6 +180,7 @@ fn shorten(message: &str) -> String {
 #[cfg(test)]
 mod tests {
     use super::*;
+    use lacework_tokens_api::ops;
     use serde_json::json;
 
     fn body(operation: &str, body: Value) -> Result<(), Violation> {
@@ -188,40 +189,44 @@ mod tests {
 
     #[test]
     fn violations_name_the_member() {
-        let v =
-            body("createAgentAccessToken", json!({"tokenAlias": "x", "props": {"os": null}})).unwrap_err();
+        let v = body(ops::CREATE_AGENT_ACCESS_TOKEN.id, json!({"tokenAlias": "x", "props": {"os": null}}))
+            .unwrap_err();
         assert_eq!(v.location, "body props.os");
-        let v = body("createAccessToken", json!({"name": "x", "status": null})).unwrap_err();
+        let v = body(ops::CREATE_ACCESS_TOKEN.id, json!({"name": "x", "status": null})).unwrap_err();
         assert_eq!(v.location, "body status");
         let v = body(
-            "searchAgentAccessTokens",
+            ops::SEARCH_AGENT_ACCESS_TOKENS.id,
             json!({"filters": [{"field": "tokenAlias", "expression": "eq", "value": "a", "values": []}]}),
         )
         .unwrap_err();
         assert!(v.to_string().contains("values"), "{v}");
-        let v = body("createAgentAccessToken", json!({})).unwrap_err();
+        let v = body(ops::CREATE_AGENT_ACCESS_TOKEN.id, json!({})).unwrap_err();
         assert!(v.to_string().contains("tokenAlias"), "{v}");
     }
 
     #[test]
     fn parameters_are_checked() {
-        let v = check_request("getAccessToken", &[("accessTokenId", "")], |_| None, None).unwrap_err();
+        let v =
+            check_request(ops::GET_ACCESS_TOKEN.id, &[("accessTokenId", "")], |_| None, None).unwrap_err();
         assert_eq!(v.location, "path accessTokenId");
-        let v = check_request("listAccessTokens", &[], |_| None, None);
+        let v = check_request(ops::LIST_ACCESS_TOKENS.id, &[], |_| None, None);
         assert_eq!(v, Ok(()));
         let header = |name: &str| (name == "Account-Name").then_some("");
-        let v = check_request("listAgentAccessTokens", &[], header, None).unwrap_err();
+        let v = check_request(ops::LIST_AGENT_ACCESS_TOKENS.id, &[], header, None).unwrap_err();
         assert_eq!(v.location, "header Account-Name");
-        assert_eq!(check_request("getAccessToken", &[("accessTokenId", "any id")], |_| None, None), Ok(()));
+        assert_eq!(
+            check_request(ops::GET_ACCESS_TOKEN.id, &[("accessTokenId", "any id")], |_| None, None),
+            Ok(())
+        );
     }
 
     #[test]
     fn only_operations_with_a_body_in_the_spec_take_one() {
-        assert!(takes_body("createAgentAccessToken"));
-        assert!(takes_body("searchAgentAccessTokens"));
-        assert!(!takes_body("listAgentAccessTokens"));
-        assert!(!takes_body("deleteAccessToken"));
-        let missing = check_request("createAgentAccessToken", &[], |_| None, None).unwrap_err();
+        assert!(takes_body(ops::CREATE_AGENT_ACCESS_TOKEN.id));
+        assert!(takes_body(ops::SEARCH_AGENT_ACCESS_TOKENS.id));
+        assert!(!takes_body(ops::LIST_AGENT_ACCESS_TOKENS.id));
+        assert!(!takes_body(ops::DELETE_ACCESS_TOKEN.id));
+        let missing = check_request(ops::CREATE_AGENT_ACCESS_TOKEN.id, &[], |_| None, None).unwrap_err();
         assert_eq!(missing.to_string(), "body: a JSON body is required");
     }
 }
