@@ -67,7 +67,14 @@ pub async fn connect(args: &ConnectionArgs, budget: Option<LocalBudget>) -> Resu
             None => tracing::warn!("no home directory to keep a token cache in: working without one"),
         }
     }
-    Ok(Connection::new(builder.build()?, identity, None))
+    let client = builder.build()?;
+    tracing::debug!(
+        host = client.base_url(),
+        sub_account = identity.sub_account.as_deref().unwrap_or("-"),
+        key_id = identity.key_id.as_deref().unwrap_or("(a bearer of your own)"),
+        "connecting"
+    );
+    Ok(Connection::new(client, identity, None))
 }
 
 /// The options over the environment `env` over the profile file in `home`.

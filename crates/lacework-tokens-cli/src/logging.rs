@@ -1,4 +1,5 @@
-//! `-v`/`-vv`: tracing output on stderr, from this binary and the lacework-tokens crates only.
+//! `-v`/`-vv` (or `RUST_LOG`): tracing output on stderr, from this binary and the lacework-tokens
+//! crates only unless `RUST_LOG` says otherwise.
 //!
 //! Other crates stay at warnings even at `-vv`: what they might trace (connection details, raw
 //! bytes) is not theirs to vouch for, while the facade's spans and events are written to carry
@@ -21,12 +22,21 @@ fn directives(verbosity: u8) -> &'static str {
     }
 }
 
+/// The filter: `RUST_LOG` when it is set (as Rust users expect, e.g. `RUST_LOG=lacework_tokens=trace`),
+/// else what `-v` asks for.
+fn filter(verbosity: u8) -> EnvFilter {
+    match std::env::var("RUST_LOG") {
+        Ok(directives) if !directives.trim().is_empty() => EnvFilter::new(directives),
+        _ => EnvFilter::new(directives(verbosity)),
+    }
+}
+
 /// Installs the subscriber; `color` only when stderr is a terminal that wants it. Every field
 /// (and the message) goes through [`crate::terminal::escape`]: an alias or a server message in
 /// a log line must not act on the terminal either.
 pub fn init(verbosity: u8, color: bool) {
     tracing_subscriber::fmt()
-        .with_env_filter(EnvFilter::new(directives(verbosity)))
+        .with_env_filter(filter(verbosity))
         .with_writer(std::io::stderr)
         .with_ansi(color)
         .fmt_fields(escaped_fields())

@@ -10,8 +10,12 @@ use comfy_table::{Attribute, Cell, Color, ColumnConstraint, ContentArrangement, 
 /// long instead (a column of a few characters is harder to read than a long line).
 const MIN_WRAPPED_WIDTH: u16 = 20;
 
-/// A cell's text (escaped for the terminal: see [`crate::terminal::escape`]) and, when colour
-/// is on, its colour.
+/// The most characters a table cell shows: a 10,000-character alias must not pad every row of a
+/// list to its width. JSON keeps the whole value.
+const MAX_CELL_CHARS: usize = 200;
+
+/// A cell's text (escaped for the terminal: see [`crate::terminal::escape`], and cut to
+/// [`MAX_CELL_CHARS`] with `…`) and, when colour is on, its colour.
 pub struct Text {
     text: String,
     color: Option<Color>,
@@ -37,11 +41,15 @@ impl Text {
     }
 }
 
-/// `text` escaped, without a copy when there is nothing to escape.
+/// `text` escaped and capped, without a copy when there is nothing to change.
 fn escaped(text: String) -> String {
-    match crate::terminal::escape(&text) {
+    let text = match crate::terminal::escape(&text) {
         std::borrow::Cow::Borrowed(_) => text,
         std::borrow::Cow::Owned(escaped) => escaped,
+    };
+    match text.char_indices().nth(MAX_CELL_CHARS) {
+        Some((cut, _)) => format!("{}…", &text[..cut]),
+        None => text,
     }
 }
 
@@ -131,6 +139,17 @@ fn finish(mut table: Table) -> String {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn long_cells_are_cut_and_short_ones_kept() {
+        let long = "a".repeat(10_000);
+        let cell = Text::plain(long).text;
+        assert_eq!(cell.chars().count(), MAX_CELL_CHARS + 1);
+        assert!(cell.ends_with('…'));
+        assert_eq!(Text::plain("ci-runners").text, "ci-runners");
+        let wide = "é".repeat(MAX_CELL_CHARS);
+        assert_eq!(Text::plain(wide.clone()).text, wide, "exactly the cap is kept whole");
+    }
 
     #[test]
     fn lists_align_columns_without_trailing_spaces() {
