@@ -13,15 +13,21 @@ const ID_HELP: &str = "The token's id, or `name:NAME` for the one token with tha
 #[derive(Debug, Subcommand)]
 pub enum AccessCommand {
     /// List every API access token
+    #[command(after_help = "Examples:\n  lwtokens access list\n  lwtokens access list --json")]
     List,
     /// Show one API access token
+    #[command(
+        after_help = "Examples:\n  lwtokens access show name:terraform\n  lwtokens access show 5f3c1a2b3c4d5e6f7a8b9c0d"
+    )]
     Show {
         #[arg(help = ID_HELP)]
         id: AccessRef,
     },
     /// Create an API access token and print it with its secret, which is shown only this once
+    #[command(after_help = "Examples:\n  lwtokens access create terraform --scope devices --expires 90d")]
     Create(CreateArgs),
     /// Change a token's name or status; only what is given is sent
+    #[command(after_help = "Examples:\n  lwtokens access update name:terraform --status inactive")]
     Update(UpdateArgs),
     /// Replace a token: create one with its name and scope (or the values given), print it
     /// with its secret once, and make the old one inactive or delete it only if asked
@@ -29,6 +35,7 @@ pub enum AccessCommand {
                             lwtokens access rotate name:terraform --delete-old --output-file secret")]
     Rotate(RotateArgs),
     /// Delete an API access token
+    #[command(after_help = "Examples:\n  lwtokens access delete name:terraform")]
     Delete {
         #[arg(help = ID_HELP)]
         id: AccessRef,

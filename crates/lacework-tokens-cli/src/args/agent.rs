@@ -13,15 +13,25 @@ const TOKEN_HELP: &str = "The token: its value, `alias:NAME` for the one token w
 #[derive(Debug, Subcommand)]
 pub enum AgentCommand {
     /// List every agent token (token values shortened)
+    #[command(
+        after_help = "Examples:\n  lwtokens agent list\n  lwtokens agent list --json | jq -r '.[].alias'"
+    )]
     List,
     /// Show one agent token, with its full value
+    #[command(
+        after_help = "Examples:\n  lwtokens agent show alias:ci-runners\n  lwtokens agent show 47d10275…"
+    )]
     Show {
         #[arg(help = TOKEN_HELP)]
         token: TokenRef,
     },
     /// Create an agent token and print it, with its full value
+    #[command(after_help = "Examples:\n  lwtokens agent create qa --description 'QA group' --os linux\n  \
+                            lwtokens agent create staging --subscription enterprise --disabled")]
     Create(CreateArgs),
     /// Change a token's alias, description or state; only what is given is sent
+    #[command(after_help = "Examples:\n  lwtokens agent update alias:qa --alias qa-linux\n  \
+                            lwtokens agent update alias:qa --description 'QA hosts' --disable")]
     Update(UpdateArgs),
     /// Enable one token, or every token selected by --alias-like, --filter or --stdin
     #[command(after_help = ENABLE_EXAMPLES)]
@@ -30,6 +40,10 @@ pub enum AgentCommand {
     #[command(after_help = DISABLE_EXAMPLES)]
     Disable(BulkTarget),
     /// Search agent tokens: every filter must hold
+    #[command(
+        after_help = "Examples:\n  lwtokens agent search --alias-like 'ci-%' --filter enabled:eq:true\n  \
+                            lwtokens agent search --filter created:between:2024-01-01T00:00:00Z,2024-07-01T00:00:00Z"
+    )]
     Search(SearchArgs),
     /// Replace a token: create one with its alias, description, OS and subscription (or the
     /// values given), print it once, and disable the old one only with --disable-old

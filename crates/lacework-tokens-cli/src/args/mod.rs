@@ -121,14 +121,23 @@ pub enum Command {
     #[command(subcommand)]
     Access(AccessCommand),
     /// Exchange the API key for a bearer token and print it (e.g. for LW_API_TOKEN or curl)
+    #[command(
+        after_help = "Examples:\n  export LW_API_TOKEN=$(lwtokens api-token)   # later commands exchange nothing\n  \
+                            lwtokens api-token --expiry-seconds 600"
+    )]
     ApiToken(ApiTokenArgs),
     /// Show or clear the bearer tokens reused between runs (one key exchange per key, not per run)
     ///
     /// One bearer is cached per account, sub-account and API key, in a file only you can read
     /// in your cache directory; the API secret is never written anywhere.
-    #[command(subcommand)]
+    #[command(
+        subcommand,
+        after_help = "Examples:\n  lwtokens token-cache show\n  lwtokens token-cache clear"
+    )]
     TokenCache(TokenCacheCommand),
     /// Print a shell completion script, e.g. `lwtokens completions bash > /etc/bash_completion.d/lwtokens`
+    #[command(after_help = "Examples:\n  lwtokens completions bash > /etc/bash_completion.d/lwtokens\n  \
+                            lwtokens completions zsh > \"${fpath[1]}/_lwtokens\"")]
     Completions {
         /// The shell to complete for
         #[arg(value_enum)]
@@ -140,8 +149,10 @@ pub enum Command {
 #[derive(Debug, Subcommand)]
 pub enum TokenCacheCommand {
     /// List the cached bearers: account, sub-account, API key id and expiry (never the token)
+    #[command(after_help = "Examples:\n  lwtokens token-cache show\n  lwtokens token-cache show --json")]
     Show,
     /// Remove every cached bearer; the next run exchanges the API key again
+    #[command(after_help = "Examples:\n  lwtokens token-cache clear")]
     Clear,
 }
 
@@ -168,6 +179,25 @@ mod tests {
     use clap::CommandFactory;
 
     use super::Cli;
+
+    #[test]
+    fn every_command_ends_its_help_with_examples() {
+        fn leaves(command: &clap::Command, path: String, out: &mut Vec<(String, bool)>) {
+            let subcommands: Vec<_> = command.get_subcommands().filter(|c| c.get_name() != "help").collect();
+            if subcommands.is_empty() {
+                let has = command.get_after_help().is_some_and(|h| h.to_string().starts_with("Examples:"));
+                out.push((path.clone(), has));
+            }
+            for sub in subcommands {
+                leaves(sub, format!("{path} {}", sub.get_name()), out);
+            }
+        }
+        let mut found = Vec::new();
+        leaves(&Cli::command(), "lwtokens".to_owned(), &mut found);
+        let missing: Vec<_> = found.iter().filter(|(_, has)| !has).map(|(path, _)| path).collect();
+        assert!(missing.is_empty(), "no examples under: {missing:?}");
+        assert!(found.len() > 15, "{found:?}");
+    }
 
     #[test]
     fn the_command_line_is_consistent() {
