@@ -199,6 +199,33 @@ mod tests {
         assert!(found.len() > 15, "{found:?}");
     }
 
+    /// The man pages in docs/man/ (one per command group) are rendered from these definitions;
+    /// a stale one fails here, and `UPDATE_MAN_PAGES=1 cargo test -p lacework-tokens-cli man_pages`
+    /// rewrites them.
+    #[test]
+    fn the_man_pages_are_current() {
+        let dir = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("docs/man");
+        let top = Cli::command();
+        let groups = top.get_subcommands().map(|c| (format!("lwtokens-{}", c.get_name()), c.clone()));
+        let mut stale = Vec::new();
+        for (name, command) in std::iter::once(("lwtokens".to_owned(), top.clone())).chain(groups) {
+            let mut page = Vec::new();
+            clap_mangen::Man::new(command.display_name(name.clone())).render(&mut page).unwrap();
+            let path = dir.join(format!("{name}.1"));
+            if std::env::var_os("UPDATE_MAN_PAGES").is_some() {
+                std::fs::create_dir_all(&dir).unwrap();
+                std::fs::write(&path, &page).unwrap();
+            }
+            if std::fs::read(&path).unwrap_or_default() != page {
+                stale.push(path.display().to_string());
+            }
+        }
+        assert!(
+            stale.is_empty(),
+            "stale man pages {stale:?}: run `UPDATE_MAN_PAGES=1 cargo test -p lacework-tokens-cli man_pages`"
+        );
+    }
+
     #[test]
     fn the_command_line_is_consistent() {
         // clap's own checks: no duplicate flags, every conflict names an existing argument.
