@@ -38,3 +38,16 @@ fn verbose_names_the_host_and_rust_log_is_honoured() {
     assert!(logged.stderr.contains("connecting"), "RUST_LOG turns the log on without -v: {}", logged.stderr);
     assert!(!logged.stderr.contains(world.sandbox.secret()), "no secret in the log");
 }
+
+#[test]
+fn a_connection_error_names_the_host() {
+    let home = tempfile::TempDir::new().unwrap();
+    // A port nobody listens on: bound, then released.
+    let port = std::net::TcpListener::bind("127.0.0.1:0").unwrap().local_addr().unwrap().port();
+    let base_url = format!("http://127.0.0.1:{port}");
+    let args =
+        ["--base-url", base_url.as_str(), "--api-token", "a-bearer-of-my-own-0123456789", "agent", "list"];
+    let error = run_in(home.path(), &[], &args).fails(1);
+    assert!(error.contains("transport error (connection to 127.0.0.1)"), "{error}");
+    assert!(!error.contains("a-bearer-of-my-own"), "{error}");
+}

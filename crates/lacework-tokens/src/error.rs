@@ -58,12 +58,14 @@ pub enum Error {
         message: String,
     },
 
-    /// The request did not complete: connection refused or reset, timeout, TLS. The URL is
-    /// left out (agent tokens travel in paths).
-    #[error("transport error ({}): {source}", if *.timeout { "timed out" } else { "connection" })]
+    /// The request did not complete: connection refused or reset, timeout, TLS. The host is
+    /// named; the rest of the URL is left out (agent tokens travel in paths).
+    #[error("transport error ({}{}): {source}", if *.timeout { "timed out" } else { "connection" }, host_hint(.host))]
     Transport {
         /// Whether the request timed out.
         timeout: bool,
+        /// The host the request was for, when known.
+        host: Option<String>,
         /// The underlying error, without its URL.
         #[source]
         source: reqwest::Error,
@@ -164,7 +166,8 @@ impl Error {
     }
 
     pub(crate) fn transport(error: reqwest::Error) -> Self {
-        Error::Transport { timeout: error.is_timeout(), source: error.without_url() }
+        let host = error.url().and_then(|url| url.host_str()).map(str::to_owned);
+        Error::Transport { timeout: error.is_timeout(), host, source: error.without_url() }
     }
 }
 
@@ -172,6 +175,10 @@ impl From<crate::config::ConfigError> for Error {
     fn from(e: crate::config::ConfigError) -> Self {
         Error::Config { setting: e.setting, reason: e.reason }
     }
+}
+
+fn host_hint(host: &Option<String>) -> String {
+    host.as_ref().map(|host| format!(" to {host}")).unwrap_or_default()
 }
 
 fn describe(message: &Option<String>, kind: &Option<String>) -> String {
