@@ -206,7 +206,8 @@ pub struct SearchArgs {
     /// A filter FIELD:OP:VALUE; repeatable. FIELD: alias, enabled, created, version, token (or
     /// the API's names, e.g. tokenAlias). OP: eq ne like ilike not_like not_ilike rlike not_rlike
     /// gt ge lt le in not_in between. `in`, `not_in` and `between` take comma-separated values,
-    /// e.g. created:between:2024-01-01T00:00:00Z,2024-07-01T00:00:00Z
+    /// e.g. created:between:2024-01-01T00:00:00Z,2024-07-01T00:00:00Z. `created` takes the forms
+    /// of --expires looking back: a time, a date (2024-01-01) or a span ago (created:gt:30d)
     #[arg(long = "filter", value_name = "FIELD:OP:VALUE")]
     pub filters: Vec<FilterArg>,
 }

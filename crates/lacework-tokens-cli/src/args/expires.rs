@@ -28,6 +28,24 @@ fn parse_at(text: &str, now: DateTime<Utc>) -> Result<DateTime<Utc>, String> {
     Ok(at)
 }
 
+/// A time as `--filter created:` takes it, in the grammar of `--expires` looking back: an RFC
+/// 3339 time, a date (midnight UTC), or a span ago (`30d`: thirty days before now). `None` when
+/// the text is none of these (it is then sent as it is, as the API allows).
+pub(super) fn time_or_ago(text: &str) -> Option<DateTime<Utc>> {
+    time_or_ago_at(text, Utc::now())
+}
+
+fn time_or_ago_at(text: &str, now: DateTime<Utc>) -> Option<DateTime<Utc>> {
+    let text = text.trim();
+    if let Ok(at) = DateTime::parse_from_rfc3339(text) {
+        return Some(at.with_timezone(&Utc));
+    }
+    if let Ok(date) = NaiveDate::parse_from_str(text, "%Y-%m-%d") {
+        return date.and_hms_opt(0, 0, 0).map(|midnight| midnight.and_utc());
+    }
+    now.checked_sub_signed(span(text)?.ok()?)
+}
+
 /// `90d`-style spans (`s`, `m`, `h`, `d`, `w`), the one grammar of durations on the command
 /// line: `None` when the text does not look like one, an error when it does but is out of range.
 pub(super) fn span(text: &str) -> Option<Result<Duration, String>> {
@@ -61,6 +79,15 @@ mod tests {
         assert_eq!(at("12h"), "2025-06-02T00:00:00+00:00");
         assert_eq!(at("30m"), "2025-06-01T12:30:00+00:00");
         assert_eq!(at("2w"), "2025-06-15T12:00:00+00:00");
+    }
+
+    #[test]
+    fn filter_times_take_the_same_forms_looking_back() {
+        let at = |text| time_or_ago_at(text, now()).map(|t| t.to_rfc3339());
+        assert_eq!(at("30d").as_deref(), Some("2025-05-02T12:00:00+00:00"));
+        assert_eq!(at("2025-01-01").as_deref(), Some("2025-01-01T00:00:00+00:00"));
+        assert_eq!(at("2025-01-01T10:00:00+02:00").as_deref(), Some("2025-01-01T08:00:00+00:00"));
+        assert_eq!(at("yesterday"), None);
     }
 
     #[test]

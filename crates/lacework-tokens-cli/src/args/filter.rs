@@ -33,8 +33,22 @@ fn field(name: &str) -> Result<Field, String> {
 }
 
 /// Comma-separated values; the separator cannot occur inside a value.
-fn values(value: &str) -> Vec<String> {
-    value.split(',').map(str::to_owned).collect()
+/// The comma-separated values of a filter; for `created`, times in the grammar of `--expires`
+/// (looking back: `30d` is thirty days ago) are sent as RFC 3339.
+fn values(field: Field, value: &str) -> Vec<String> {
+    value.split(',').map(|value| operand(field, value)).collect()
+}
+
+/// A `created` value that is a date or a span becomes an RFC 3339 time; an RFC 3339 time and any
+/// other value go as given.
+fn operand(field: Field, value: &str) -> String {
+    let rfc3339 = chrono::DateTime::parse_from_rfc3339(value.trim()).is_ok();
+    match (field, rfc3339) {
+        (Field::CreatedAt, false) => {
+            super::expires::time_or_ago(value).map_or_else(|| value.to_owned(), |at| at.to_rfc3339())
+        }
+        _ => value.to_owned(),
+    }
 }
 
 impl FromStr for FilterArg {
@@ -49,13 +63,14 @@ impl FromStr for FilterArg {
         let field = field(name)?;
         let unknown = || format!("unknown operator {op:?}; expected one of: {OPERATORS}");
         let expression: Op = op.to_lowercase().replace('-', "_").parse().map_err(|_| unknown())?;
+        let value = &operand(field, value);
         let filter = match (rules::operands(expression), expression) {
-            (Operands::Two, _) => match values(value).as_slice() {
+            (Operands::Two, _) => match values(field, value).as_slice() {
                 [low, high] => field.between(low, high),
                 _ => return Err("between takes two comma-separated values: LOW,HIGH".to_owned()),
             },
-            (Operands::OneOrMore, Op::NotIn) => field.not_in(values(value)),
-            (Operands::OneOrMore, _) => field.is_in(values(value)),
+            (Operands::OneOrMore, Op::NotIn) => field.not_in(values(field, value)),
+            (Operands::OneOrMore, _) => field.is_in(values(field, value)),
             (Operands::One, Op::Eq) => field.eq(value),
             (Operands::One, Op::Ne) => field.ne(value),
             (Operands::One, Op::Like) => field.like(value),
@@ -97,6 +112,21 @@ mod tests {
             Field::CreatedAt.between("2024-01-01T00:00:00Z", "2024-07-01T00:00:00Z")
         );
         assert_eq!(parse("createdTime:gt:2024-01-01T00:00:00Z"), Field::CreatedAt.gt("2024-01-01T00:00:00Z"));
+    }
+
+    #[test]
+    fn created_takes_the_time_grammar_of_expires() {
+        let ago = parse("created:gt:30d");
+        let expected =
+            |text: &str| Field::CreatedAt.gt(super::super::expires::time_or_ago(text).unwrap().to_rfc3339());
+        // Within the same second, or the next: compare the date and hour only.
+        assert_eq!(format!("{ago:?}")[..60], format!("{:?}", expected("30d"))[..60]);
+        assert_eq!(parse("created:ge:2024-01-01"), Field::CreatedAt.ge("2024-01-01T00:00:00+00:00"));
+        assert_eq!(
+            parse("created:between:2024-01-01,2024-07-01"),
+            Field::CreatedAt.between("2024-01-01T00:00:00+00:00", "2024-07-01T00:00:00+00:00")
+        );
+        assert_eq!(parse("alias:eq:30d"), Field::Alias.eq("30d"), "only created reads times");
     }
 
     #[test]
