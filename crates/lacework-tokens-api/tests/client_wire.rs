@@ -2,7 +2,6 @@
 //! the method, path (ids percent-encoded), headers and JSON body it sends, and how it maps 2xx,
 //! 4xx and 5xx answers. Credentials are added by a `RequestHooks`, as the facade does.
 
-use lacework_tokens_api::ops;
 use std::collections::VecDeque;
 use std::future::Future;
 use std::pin::Pin;
@@ -12,6 +11,7 @@ use axum::body::Bytes;
 use axum::extract::State;
 use axum::http::{HeaderMap, Method, StatusCode, Uri};
 use lacework_tokens_api::hooks::{BoxFuture, PrepareError};
+use lacework_tokens_api::ops;
 use lacework_tokens_api::{
     Client, ClientAccessTokensExt, ClientAgentAccessTokensExt, ClientAuthExt, Error, Hooks, RequestHooks,
     ResponseValue, types,

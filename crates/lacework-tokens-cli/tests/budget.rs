@@ -4,9 +4,9 @@
 
 mod support;
 
-use lacework_tokens_api::ops;
 use std::time::Duration;
 
+use lacework_tokens_api::ops;
 use lacework_tokens_sandbox::RateLimit;
 use support::World;
 

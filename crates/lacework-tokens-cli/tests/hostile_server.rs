@@ -5,11 +5,11 @@
 
 mod support;
 
-use lacework_tokens_api::ops;
 use std::io::{Read, Write};
 use std::net::TcpListener;
 use std::sync::{Arc, Mutex};
 
+use lacework_tokens_api::ops;
 use lacework_tokens_sandbox::faults::CONTROL_SEQUENCE;
 use lacework_tokens_sandbox::{Fault, FaultRule};
 use support::{World, run_in};

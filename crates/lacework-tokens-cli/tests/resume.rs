@@ -5,12 +5,12 @@
 
 mod support;
 
-use lacework_tokens_api::ops;
 use std::collections::HashMap;
 use std::io::Write;
 use std::process::{Command, Stdio};
 use std::time::{Duration, SystemTime, UNIX_EPOCH};
 
+use lacework_tokens_api::ops;
 use lacework_tokens_sandbox::RateLimit;
 use support::{LWTOKENS, World};
 

@@ -4,9 +4,9 @@
 
 mod support;
 
-use lacework_tokens_api::ops;
 use std::process::{Command, Stdio};
 
+use lacework_tokens_api::ops;
 use support::{LWTOKENS, World, run_in};
 
 impl World {

@@ -3,9 +3,9 @@
 
 mod support;
 
-use lacework_tokens_api::ops;
 use std::time::Duration;
 
+use lacework_tokens_api::ops;
 use lacework_tokens_sandbox::{
     PropsForm, RateLimit, SandboxConfig, TimestampForm, TokenEnabledForm, WireForms,
 };

@@ -176,6 +176,12 @@ impl Auth {
         Ok(header)
     }
 
+    /// The refresh margin for a bearer living `lifetime`: a margin longer than half the
+    /// lifetime would refresh on every call.
+    fn margin_for(&self, lifetime: Duration) -> Duration {
+        self.margin.min(lifetime / 2)
+    }
+
     /// Takes a stored bearer into use if it is good for longer than the refresh margin, is not
     /// `rejected`, and is plausible (issued in the past, for at most a day: a file edited by
     /// hand or a clock that jumped back is not trusted).
@@ -189,7 +195,7 @@ impl Auth {
             return None;
         }
         let left = (stored.expires_at - now).to_std().ok()?;
-        let margin = self.margin.min(Duration::from_secs(self.expiry_secs.into()) / 2);
+        let margin = self.margin_for(Duration::from_secs(self.expiry_secs.into()));
         let usable = left.checked_sub(margin).filter(|usable| !usable.is_zero())?;
         let header = bearer_header(stored.token.expose_secret()).ok()?;
         if Some(&header) == rejected {
@@ -210,8 +216,7 @@ impl Auth {
         // Trust the shorter of what was asked and what the server says.
         let server_lifetime = (token.expires_at - chrono::Utc::now()).to_std().unwrap_or_default();
         let lifetime = lifetime.min(server_lifetime.max(Duration::from_secs(1)));
-        // A margin longer than half the lifetime would refresh on every call.
-        let margin = self.margin.min(lifetime / 2);
+        let margin = self.margin_for(lifetime);
         let refresh_at = Instant::now() + lifetime - margin;
         *self.cached.write().unwrap_or_else(|p| p.into_inner()) =
             Some(Cached { header: header.clone(), refresh_at });

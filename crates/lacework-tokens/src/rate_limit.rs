@@ -56,8 +56,8 @@ pub fn requested_wait(headers: &HeaderMap) -> Option<Duration> {
 pub(crate) struct LastRateLimit(Mutex<Option<RateLimitInfo>>);
 
 impl LastRateLimit {
-    pub(crate) fn record(&self, headers: &HeaderMap) {
-        if let Some(info) = RateLimitInfo::from_headers(headers) {
+    pub(crate) fn record(&self, info: Option<RateLimitInfo>) {
+        if let Some(info) = info {
             // Concurrent answers race to be "the last" anyway: under contention, skip rather
             // than make every request wait for the lock.
             if let Ok(mut last) = self.0.try_lock() {

@@ -17,7 +17,7 @@ use crate::budget::{BudgetKey, RequestBudget};
 use crate::call::with_context;
 use crate::error::{Error, scrub};
 use crate::operation;
-use crate::rate_limit::{LastRateLimit, requested_wait};
+use crate::rate_limit::{LastRateLimit, RateLimitInfo, requested_wait};
 use crate::retry::{RetryPolicy, is_retryable_status};
 
 /// What every request of one client shares.
@@ -58,18 +58,27 @@ enum Failure {
 const MAX_PACED_REFUSALS: u32 = 5;
 
 impl Transport {
+    /// The budget (if any) and the window `operation` counts against.
+    fn budget_for(&self, operation: &'static str) -> Option<(&dyn RequestBudget, BudgetKey)> {
+        let (budget, base_url) = self.budget.as_ref()?;
+        Some((
+            budget.as_ref(),
+            BudgetKey { base_url: base_url.clone(), family: operation::family(operation) },
+        ))
+    }
+
     /// Waits until the budget (if any) lets one request of `operation` go.
     pub async fn admit(&self, operation: &'static str) -> Result<(), Error> {
-        let Some((budget, base_url)) = &self.budget else { return Ok(()) };
-        let key = BudgetKey { base_url: base_url.clone(), family: operation::family(operation) };
+        let Some((budget, key)) = self.budget_for(operation) else { return Ok(()) };
         budget.acquire(&key).await.map_err(|stop| Error::OverBudget { family: key.family.as_str(), stop })
     }
 
-    /// Tells the budget (if any) what an answer said about the window.
-    fn inform_budget(&self, operation: &'static str, response: &Response) {
-        let Some((budget, base_url)) = &self.budget else { return };
-        let key = BudgetKey { base_url: base_url.clone(), family: operation::family(operation) };
-        if let Some(info) = crate::rate_limit::RateLimitInfo::from_headers(response.headers()) {
+    /// Keeps what an answer said about the window: as the last reading, and for the budget.
+    fn record_rate_limit(&self, operation: &'static str, response: &Response) {
+        let info = RateLimitInfo::from_headers(response.headers());
+        self.last_rate_limit.record(info);
+        let Some((budget, key)) = self.budget_for(operation) else { return };
+        if let Some(info) = info {
             budget.observe(&key, info);
         }
         if response.status() == StatusCode::TOO_MANY_REQUESTS {
@@ -235,8 +244,7 @@ impl Transport {
             match &result {
                 Ok(response) => {
                     span.record("status", response.status().as_u16());
-                    self.last_rate_limit.record(response.headers());
-                    self.inform_budget(operation, response);
+                    self.record_rate_limit(operation, response);
                     with_context(|ctx| ctx.status = Some(response.status()));
                     tracing::debug!("answered");
                 }

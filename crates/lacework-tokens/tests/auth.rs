@@ -3,11 +3,11 @@
 
 mod support;
 
-use lacework_tokens_api::ops;
 use std::time::Duration;
 
 use futures_util::future::join_all;
 use lacework_tokens::{Client, Error};
+use lacework_tokens_api::ops;
 use support::{World, builder};
 
 #[tokio::test]

@@ -3,13 +3,13 @@
 
 mod support;
 
-use lacework_tokens_api::ops;
 use std::sync::Arc;
 use std::time::Duration;
 
 use lacework_tokens::budget::{ApiFamily, BudgetStop, LocalBudget};
 use lacework_tokens::search::Field;
 use lacework_tokens::{Error, RetryPolicy};
+use lacework_tokens_api::ops;
 use lacework_tokens_sandbox::{RateLimit, Sandbox, SandboxConfig};
 use support::builder;
 
@@ -56,7 +56,16 @@ async fn a_429_from_elsewhere_is_waited_out_when_paced_and_fails_when_not() {
     // This client believes it has 10,000 a window: the server's 429 and headers correct it.
     let budget = Arc::new(LocalBudget::new(10_000, Duration::from_secs(2)));
     let paced = builder(&sandbox).retry_policy(impatient).request_budget(budget).build().unwrap();
+    sandbox.clear_journal();
     paced.agent_tokens().list().await.expect("the paced client waits for the next window");
+    let lists: Vec<_> = sandbox
+        .journal()
+        .into_iter()
+        .filter(|e| e.operation == Some(ops::LIST_AGENT_ACCESS_TOKENS.id))
+        .map(|e| e.status)
+        .collect();
+    assert_eq!(lists.first(), Some(&Some(429)), "the paced client met the spent window: {lists:?}");
+    assert_eq!(lists.last(), Some(&Some(200)), "and went on after it reset: {lists:?}");
 }
 
 #[tokio::test]

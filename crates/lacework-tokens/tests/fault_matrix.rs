@@ -10,7 +10,6 @@
 
 mod support;
 
-use lacework_tokens_api::ops;
 use std::collections::BTreeMap;
 use std::future::Future;
 use std::pin::Pin;
@@ -18,6 +17,7 @@ use std::time::Duration;
 
 use lacework_tokens::search::Field;
 use lacework_tokens::{Client, Error, ExposeSecret, RetryPolicy};
+use lacework_tokens_api::ops;
 use lacework_tokens_sandbox::{Fault, FaultRule, Sandbox, SandboxConfig};
 use support::builder;
 

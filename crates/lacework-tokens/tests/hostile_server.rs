@@ -6,11 +6,11 @@
 mod hostile_server;
 mod support;
 
-use lacework_tokens_api::ops;
 use std::time::Duration;
 
 use hostile_server::{Answer, HostileServer};
 use lacework_tokens::{Client, ClientBuilder, DEFAULT_MAX_BODY_SIZE, Error, RetryPolicy};
+use lacework_tokens_api::ops;
 use lacework_tokens_sandbox::{Fault, FaultRule, Sandbox, SandboxConfig};
 
 /// The sandbox's API secret: a JWT-like value the token-shaped heuristic alone would not mask.

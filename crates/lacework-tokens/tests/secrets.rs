@@ -3,12 +3,12 @@
 
 mod support;
 
-use lacework_tokens_api::ops;
 use std::io::Write;
 use std::sync::{Arc, Mutex};
 
 use lacework_tokens::search::Field;
 use lacework_tokens::{ExposeSecret, RetryPolicy};
+use lacework_tokens_api::ops;
 use lacework_tokens_sandbox::{Fault, FaultRule};
 use support::{World, builder};
 

@@ -4,12 +4,12 @@
 
 mod support;
 
-use lacework_tokens_api::ops;
 use std::os::unix::fs::PermissionsExt;
 use std::path::{Path, PathBuf};
 use std::sync::Arc;
 
 use lacework_tokens::token_store::{FileTokenStore, TokenStore};
+use lacework_tokens_api::ops;
 use lacework_tokens_sandbox::{Sandbox, SandboxConfig};
 use support::{World, builder};
 use tempfile::TempDir;
