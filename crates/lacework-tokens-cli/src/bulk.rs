@@ -25,7 +25,7 @@ use crate::journal::{self, Earlier, Entry, Header, Journal, Selected, stable_has
 use crate::render::{BulkReport, Outcome, Plan, duration, hint};
 
 /// Which way tokens are switched.
-#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize)]
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, schemars::JsonSchema)]
 #[serde(rename_all = "snake_case")]
 pub enum Switch {
     /// Enable them.

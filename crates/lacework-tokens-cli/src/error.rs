@@ -72,9 +72,16 @@ fn one_line(text: &str) -> String {
     text.lines().map(str::trim).filter(|line| !line.is_empty()).collect::<Vec<_>>().join(" ")
 }
 
+/// The most characters of a refused value a usage error repeats: the user has the value, and a
+/// 10,000-character alias must not fill the screen.
+const MAX_QUOTED_CHARS: usize = 40;
+
 /// A clap usage error as one line: its message and any tip, without the usage block clap adds
 /// (the message names the argument; `--help` has the rest).
 pub fn usage_line(error: &clap::Error) -> String {
+    if let Some(line) = invalid_value_line(error) {
+        return line;
+    }
     let rendered = error.render().to_string();
     let mut kept = Vec::new();
     for (index, paragraph) in rendered.split("\n\n").enumerate() {
@@ -86,6 +93,26 @@ pub fn usage_line(error: &clap::Error) -> String {
     let line = kept.join("; ");
     let line = line.strip_prefix("error: ").unwrap_or(&line).to_owned();
     format!("{line} (see --help)")
+}
+
+/// A value a value parser refused, as one line with the value cut to [`MAX_QUOTED_CHARS`].
+fn invalid_value_line(error: &clap::Error) -> Option<String> {
+    use clap::error::{ContextKind, ContextValue, ErrorKind};
+    if error.kind() != ErrorKind::ValueValidation {
+        return None;
+    }
+    let (Some(ContextValue::String(arg)), Some(ContextValue::String(value))) =
+        (error.get(ContextKind::InvalidArg), error.get(ContextKind::InvalidValue))
+    else {
+        return None;
+    };
+    let reason = std::error::Error::source(error)?;
+    let shown = match value.char_indices().nth(MAX_QUOTED_CHARS) {
+        Some((cut, _)) => format!("{}…", &value[..cut]),
+        None => value.clone(),
+    };
+    let shown = crate::terminal::escape(&shown);
+    Some(format!("invalid value '{shown}' for '{arg}': {} (see --help)", one_line(&reason.to_string())))
 }
 
 #[cfg(test)]
@@ -107,6 +134,15 @@ mod tests {
         assert!(unknown.starts_with("unexpected argument '--jsn' found; tip:"), "{unknown}");
         assert!(unknown.contains("'--json'"), "{unknown}");
         assert!(!unknown.contains('\n'));
+        let long = "n".repeat(300);
+        let refused = usage(&["lwtokens", "access", "create", &long]);
+        let shown = format!("'{}…'", "n".repeat(MAX_QUOTED_CHARS));
+        assert_eq!(
+            refused,
+            format!(
+                "invalid value {shown} for '<NAME>': invalid name: longer than 255 characters (it has 300) (see --help)"
+            )
+        );
     }
 
     #[test]

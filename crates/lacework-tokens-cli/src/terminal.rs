@@ -17,6 +17,8 @@ pub struct Terminal {
     pub color_stderr: bool,
     /// Whether stderr is a terminal a progress bar can be drawn on.
     pub stderr_is_terminal: bool,
+    /// Whether stdout is a terminal, where a printed secret is worth a warning.
+    pub stdout_is_terminal: bool,
 }
 
 impl Terminal {
@@ -24,10 +26,12 @@ impl Terminal {
     pub fn detect(no_color_flag: bool) -> Terminal {
         let color_wanted = !no_color_flag && !no_color_env();
         let stderr_is_terminal = std::io::stderr().is_terminal();
+        let stdout_is_terminal = std::io::stdout().is_terminal();
         Terminal {
-            color_stdout: color_wanted && std::io::stdout().is_terminal(),
+            color_stdout: color_wanted && stdout_is_terminal,
             color_stderr: color_wanted && stderr_is_terminal,
             stderr_is_terminal,
+            stdout_is_terminal,
         }
     }
 }

@@ -183,6 +183,7 @@ fn a_list_on_stdin_is_a_selection() {
     let output = child.wait_with_output().unwrap();
     assert!(output.status.success(), "{}", String::from_utf8_lossy(&output.stderr));
     let report: serde_json::Value = serde_json::from_slice(&output.stdout).unwrap();
+    support::schemas::check(&["agent", "disable", "--json"], &String::from_utf8_lossy(&output.stdout));
     assert_eq!(report["summary"]["matched"], 2, "each token once: {report}");
     assert_eq!(report["selection"], "3 tokens listed on stdin");
     let stdout = String::from_utf8(output.stdout).unwrap();
@@ -225,6 +226,7 @@ fn ctrl_c_prints_the_partial_report_and_resume_finishes() {
     assert!(stderr.contains("error: interrupted: "), "{stderr}");
     assert!(stderr.contains("run the same command with --resume"), "{stderr}");
     let report: serde_json::Value = serde_json::from_slice(&output.stdout).expect("the partial report");
+    support::schemas::check(&["agent", "disable", "--json"], &String::from_utf8_lossy(&output.stdout));
     let skipped = report["summary"]["skipped"].as_u64().unwrap();
     assert!(skipped > 0, "work was left: {}", report["summary"]);
 

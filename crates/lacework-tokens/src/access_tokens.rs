@@ -17,6 +17,13 @@ pub struct AccessTokens<'c> {
     pub(crate) client: &'c Client,
 }
 
+/// Checks `name` as a create or a patch would before sending it (the spec's length limits), so
+/// that a caller can refuse it before spending requests on anything else.
+pub fn check_name(name: &str) -> Result<(), Error> {
+    wire_name::<types::AccessTokenPostName>(name.to_owned())?;
+    wire_name::<types::AccessTokenPatchName>(name.to_owned()).map(drop)
+}
+
 fn checked_id(id: &AccessTokenId) -> Result<&str, Error> {
     path_id::checked("id", id.as_str())
 }
@@ -142,7 +149,7 @@ pub struct PatchAccessToken<'c> {
 }
 
 impl PatchAccessToken<'_> {
-    /// A new name, 1 to 255 characters.
+    /// A new name (see [`check_name`]).
     pub fn name(mut self, name: impl Into<String>) -> Self {
         self.name = Some(name.into());
         self

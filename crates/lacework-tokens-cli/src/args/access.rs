@@ -46,6 +46,7 @@ pub enum AccessCommand {
 #[derive(Debug, Args)]
 pub struct CreateArgs {
     /// The new token's name, 1 to 255 characters
+    #[arg(value_parser = super::access_name)]
     pub name: String,
     /// What it grants, e.g. devices or devices.state; repeatable or comma-separated
     #[arg(long, value_name = "SCOPE", value_delimiter = ',')]
@@ -62,7 +63,7 @@ pub struct RotateArgs {
     #[arg(help = ID_HELP)]
     pub id: AccessRef,
     /// The replacement's name (default: the old token's)
-    #[arg(long)]
+    #[arg(long, value_parser = super::access_name)]
     pub name: Option<String>,
     /// When the replacement stops working (the forms of `access create --expires`)
     #[arg(long, value_name = "WHEN", value_parser = expires::parse)]
@@ -88,7 +89,7 @@ pub struct UpdateArgs {
     #[arg(help = ID_HELP)]
     pub id: AccessRef,
     /// A new name, 1 to 255 characters
-    #[arg(long)]
+    #[arg(long, value_parser = super::access_name)]
     pub name: Option<String>,
     /// A new status
     #[arg(long, value_enum)]

@@ -12,11 +12,15 @@ const TOKEN_HELP: &str = "The token: its value, `alias:NAME` for the one token w
 /// The agent-token commands.
 #[derive(Debug, Subcommand)]
 pub enum AgentCommand {
-    /// List every agent token (token values shortened)
+    /// List every agent token (token values shortened unless --show-tokens)
     #[command(
-        after_help = "Examples:\n  lwtokens agent list\n  lwtokens agent list --json | jq -r '.[].alias'"
+        after_help = "Examples:\n  lwtokens agent list\n  lwtokens agent list --json | jq -r '.[].alias'\n  \
+                            lwtokens agent list --output csv > agent-tokens.csv"
     )]
-    List,
+    List {
+        #[command(flatten)]
+        show: ShowTokens,
+    },
     /// Show one agent token, with its full value
     #[command(
         after_help = "Examples:\n  lwtokens agent show alias:ci-runners\n  lwtokens agent show 47d10275…"
@@ -73,7 +77,7 @@ pub struct RotateArgs {
     #[arg(help = TOKEN_HELP)]
     pub token: TokenRef,
     /// The replacement's alias (default: the old token's)
-    #[arg(long)]
+    #[arg(long, value_parser = super::alias)]
     pub alias: Option<String>,
     /// The replacement's description (default: the old token's)
     #[arg(long)]
@@ -93,6 +97,7 @@ pub struct RotateArgs {
 #[derive(Debug, Args)]
 pub struct CreateArgs {
     /// The new token's alias
+    #[arg(value_parser = super::alias)]
     pub alias: String,
     /// A description
     #[arg(long)]
@@ -116,7 +121,7 @@ pub struct UpdateArgs {
     #[arg(help = TOKEN_HELP)]
     pub token: TokenRef,
     /// A new alias
-    #[arg(long)]
+    #[arg(long, value_parser = super::alias)]
     pub alias: Option<String>,
     /// A new description
     #[arg(long)]
@@ -210,6 +215,17 @@ pub struct SearchArgs {
     /// of --expires looking back: a time, a date (2024-01-01) or a span ago (created:gt:30d)
     #[arg(long = "filter", value_name = "FIELD:OP:VALUE")]
     pub filters: Vec<FilterArg>,
+    #[command(flatten)]
+    pub show: ShowTokens,
+}
+
+/// `--show-tokens`, on the listings.
+#[derive(Debug, Args)]
+pub struct ShowTokens {
+    /// Print each token's full value, a secret that agents connect with (listings show only its
+    /// start otherwise); warns when printing to a terminal
+    #[arg(long)]
+    pub show_tokens: bool,
 }
 
 /// `--os`.

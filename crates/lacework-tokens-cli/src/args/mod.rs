@@ -11,7 +11,7 @@ mod token_ref;
 
 pub use access::{AccessCommand, RotateArgs as AccessRotateArgs};
 pub use access_ref::AccessRef;
-pub use agent::{AgentCommand, BulkTarget, RotateArgs};
+pub use agent::{AgentCommand, BulkTarget, RotateArgs, ShowTokens};
 pub use budget::Allowance;
 pub use filter::FilterArg;
 pub use token_ref::TokenRef;
@@ -19,6 +19,8 @@ pub use token_ref::TokenRef;
 use clap::{ArgAction, Args, ColorChoice, CommandFactory, FromArgMatches, Parser, Subcommand};
 use clap_complete::Shell;
 use lacework_tokens::SecretString;
+
+use crate::render::{Format, outputs};
 
 /// Manage Lacework agent tokens and API access tokens.
 ///
@@ -46,6 +48,17 @@ pub struct Cli {
 /// the parsed arguments can show it.
 fn secret(value: &str) -> Result<SecretString, std::convert::Infallible> {
     Ok(SecretString::from(value))
+}
+
+/// An agent token's alias, checked while parsing as a create or an update would check it, so that
+/// a bad one costs no request (not even the search that resolves the token to change).
+fn alias(value: &str) -> Result<String, lacework_tokens::Error> {
+    lacework_tokens::agent_tokens::check_alias(value).map(|()| value.to_owned())
+}
+
+/// An access token's name, checked while parsing against the spec's limits (see [`alias`]).
+fn access_name(value: &str) -> Result<String, lacework_tokens::Error> {
+    lacework_tokens::access_tokens::check_name(value).map(|()| value.to_owned())
 }
 
 /// The connection options: each one beats its environment variable and the profile.
@@ -100,8 +113,14 @@ pub struct ConnectionArgs {
 #[derive(Debug, Args)]
 #[command(next_help_heading = "Output")]
 pub struct OutputArgs {
-    /// Print JSON (shapes documented in docs/json.md) instead of tables
-    #[arg(long, global = true)]
+    /// How to print results: table, json, jsonl or csv [default: table]. jsonl and csv print the
+    /// rows of a listing (agent list, agent search, access list, schema), one per line; every
+    /// JSON shape has a published schema (`lwtokens schema`)
+    #[arg(long, short = 'o', global = true, value_enum, value_name = "FORMAT", default_value_t = Format::Table,
+          hide_possible_values = true, hide_default_value = true)]
+    pub output: Format,
+    /// The same as --output json
+    #[arg(long, global = true, conflicts_with = "output")]
     pub json: bool,
     /// No colours (also when NO_COLOR is set, or when output is not a terminal)
     #[arg(long, global = true)]
@@ -109,6 +128,13 @@ pub struct OutputArgs {
     /// Log to stderr: -v for requests and settings, -vv for everything the client traces
     #[arg(short, long, global = true, action = ArgAction::Count)]
     pub verbose: u8,
+}
+
+impl OutputArgs {
+    /// The format asked for, by `--output` or `--json`.
+    pub fn format(&self) -> Format {
+        if self.json { Format::Json } else { self.output }
+    }
 }
 
 /// The command groups.
@@ -135,6 +161,16 @@ pub enum Command {
         after_help = "Examples:\n  lwtokens token-cache show\n  lwtokens token-cache clear"
     )]
     TokenCache(TokenCacheCommand),
+    /// List the JSON outputs and the commands that print them, or print one's JSON Schema
+    #[command(
+        after_help = "Examples:\n  lwtokens schema\n  lwtokens schema agent-token-list > agent-token-list.schema.json"
+    )]
+    Schema {
+        /// The output whose JSON Schema to print
+        #[arg(value_name = "OUTPUT",
+              value_parser = clap::builder::PossibleValuesParser::new(outputs::OUTPUTS.iter().map(|o| o.name)))]
+        name: Option<String>,
+    },
     /// Print a shell completion script, e.g. `lwtokens completions bash > /etc/bash_completion.d/lwtokens`
     #[command(after_help = "Examples:\n  lwtokens completions bash > /etc/bash_completion.d/lwtokens\n  \
                             lwtokens completions zsh > \"${fpath[1]}/_lwtokens\"")]

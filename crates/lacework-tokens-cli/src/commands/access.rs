@@ -16,9 +16,8 @@ pub async fn run(client: &Client, command: AccessCommand, context: &Context) -> 
     let output = &context.output;
     let tokens = client.access_tokens();
     match command {
-        AccessCommand::List => {
-            output.print(&AccessTokenList(tokens.list().await?.iter().map(AccessTokenView::new).collect()))
-        }
+        AccessCommand::List => output
+            .print_listing(&AccessTokenList(tokens.list().await?.iter().map(AccessTokenView::new).collect())),
         AccessCommand::Show { id } => {
             // Found by name, the token is already here: fetching it again would cost a request.
             let token = match resolve_access(client, &id).await? {

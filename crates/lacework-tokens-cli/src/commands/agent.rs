@@ -9,7 +9,7 @@ use lacework_tokens::{AgentToken, Client};
 
 use super::Context;
 use super::resolve::{Resolved, resolve};
-use crate::args::{AgentCommand, BulkTarget, RotateArgs, TokenRef};
+use crate::args::{AgentCommand, BulkTarget, RotateArgs, ShowTokens, TokenRef};
 use crate::bulk::{self, Selection, Source, Switch};
 use crate::connect::Identity;
 use crate::error::CliError;
@@ -25,7 +25,10 @@ pub async fn run(
     let output = &context.output;
     let tokens = client.agent_tokens();
     match command {
-        AgentCommand::List => output.print(&list(&tokens.list().await?)),
+        AgentCommand::List { show } => {
+            let reveal = reveal(&show, context);
+            output.print_listing(&AgentTokenList::new(&tokens.list().await?, reveal))
+        }
         AgentCommand::Show { token } => {
             let token = match resolve(client, &token).await? {
                 Resolved::Token(token) => *token,
@@ -71,7 +74,9 @@ pub async fn run(
             // `--filter`s first, so the facade's `filters[N]` in an error is the Nth `--filter`.
             let mut filters: Vec<_> = args.filters.into_iter().map(|f| f.0).collect();
             filters.extend(args.alias_like.map(|pattern| Field::Alias.like(pattern)));
-            output.print(&list(&tokens.search().filters(filters).send().await?))
+            let reveal = reveal(&args.show, context);
+            output
+                .print_listing(&AgentTokenList::new(&tokens.search().filters(filters).send().await?, reveal))
         }
     }
 }
@@ -220,8 +225,19 @@ async fn rotate(client: &Client, args: RotateArgs, context: &Context) -> Result<
     }
 }
 
-fn list(tokens: &[AgentToken]) -> AgentTokenList {
-    AgentTokenList(tokens.iter().map(|t| AgentTokenView::new(t, Reveal::Hint)).collect())
+/// Whether a listing shows token values: only with `--show-tokens`, and then with a warning
+/// when they go to a terminal (a file or a pipe is the user's to protect).
+fn reveal(show: &ShowTokens, context: &Context) -> Reveal {
+    if !show.show_tokens {
+        return Reveal::Hint;
+    }
+    if context.output.terminal {
+        eprintln!(
+            "warning: printing agent token values: anyone who can read this terminal or its \
+             scrollback can connect agents with them"
+        );
+    }
+    Reveal::Full
 }
 
 fn details(token: &AgentToken, reveal: Reveal) -> AgentTokenDetails {

@@ -1,5 +1,5 @@
 //! `lwtokens completions SHELL`: the completion script, generated from the clap definitions so
-//! it never lags behind them. Printed as is, whatever `--json` says.
+//! it never lags behind them. Printed as is, whatever `--output` says.
 
 use clap::CommandFactory;
 use clap_complete::Shell;
@@ -10,7 +10,8 @@ use crate::render::write_stdout;
 
 /// Prints the completion script for `shell`.
 pub fn print(shell: Shell) -> Result<(), CliError> {
-    let mut script = Vec::new();
-    clap_complete::generate(shell, &mut Cli::command(), "lwtokens", &mut script);
-    write_stdout(&script)
+    write_stdout(|out| {
+        clap_complete::generate(shell, &mut Cli::command(), "lwtokens", out);
+        Ok(())
+    })
 }

@@ -6,9 +6,10 @@ mod agent;
 mod api_token;
 mod completions;
 pub(crate) mod resolve;
+mod schema;
 mod token_cache;
 
-use crate::args::{AgentCommand, BulkTarget, Cli, Command};
+use crate::args::{AccessCommand, AgentCommand, BulkTarget, Cli, Command};
 use crate::bulk::{self, Progress};
 use crate::connect::connect;
 use crate::error::CliError;
@@ -25,19 +26,32 @@ pub struct Context {
 
 /// Runs `cli`'s command.
 pub async fn run(cli: Cli, terminal: Terminal) -> Result<(), CliError> {
+    let format = cli.output.format();
+    if format.is_rows() && !prints_listing(&cli.command) {
+        return Err(CliError::Usage(format!(
+            "--output {} prints a listing's rows (agent list, agent search, access list, schema); \
+             this command prints one document: use --output json",
+            format.name()
+        )));
+    }
     let context = Context {
-        output: Output { json: cli.output.json, style: TableStyle { color: terminal.color_stdout } },
+        output: Output {
+            format,
+            style: TableStyle { color: terminal.color_stdout },
+            terminal: terminal.stdout_is_terminal,
+        },
         progress: Progress {
             // Log lines on the same stream would tear the bar.
             visible: terminal.stderr_is_terminal && cli.output.verbose == 0,
             color: terminal.color_stderr,
-            plan: !cli.output.json,
+            plan: format == crate::render::Format::Table,
             quiet: false,
             confirm: terminal.stderr_is_terminal && std::io::IsTerminal::is_terminal(&std::io::stdin()),
         },
     };
     match cli.command {
         Command::Completions { shell } => completions::print(shell),
+        Command::Schema { name } => schema::run(name.as_deref(), &context),
         Command::TokenCache(command) => token_cache::run(command, &context),
         Command::Agent(command) => {
             let budget = bulk_target(&command).map(|target| bulk::budget(&cli.connection, target));
@@ -53,6 +67,16 @@ pub async fn run(cli: Cli, terminal: Terminal) -> Result<(), CliError> {
             api_token::run(&connection.client, &args, &context).await
         }
     }
+}
+
+/// Whether `command` prints a listing: rows that JSON Lines and CSV can print, one per line.
+fn prints_listing(command: &Command) -> bool {
+    matches!(
+        command,
+        Command::Agent(AgentCommand::List { .. } | AgentCommand::Search(_))
+            | Command::Access(AccessCommand::List)
+            | Command::Schema { name: None }
+    )
 }
 
 /// The target of a bulk job (paced by the request budget), if `command` is one.

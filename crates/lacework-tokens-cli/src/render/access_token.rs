@@ -3,27 +3,44 @@
 
 use comfy_table::Color;
 use lacework_tokens::{AccessToken, ExposeSecret, NewAccessToken, Status};
+use schemars::JsonSchema;
 use serde::Serialize;
 
 use super::table::{TableStyle, Text};
-use super::{View, time};
+use super::{Listing, View, time};
+
+/// A time as the views write it (RFC 3339, UTC, milliseconds), and its schema.
+type Time = Option<chrono::DateTime<chrono::Utc>>;
 
 /// One API access token (docs/json.md, "Access token").
-#[derive(Serialize)]
+#[derive(Serialize, JsonSchema)]
 pub struct AccessTokenView {
+    /// The token's id (ID arguments also accept `name:NAME`).
     id: String,
+    /// The token's name.
     name: Option<String>,
+    /// `active`, `inactive`, or a value as sent.
     status: Option<String>,
+    /// What it grants.
     scope: Vec<String>,
+    /// Its owner.
     user_id: Option<String>,
+    /// When it was created.
     #[serde(serialize_with = "time::serialize")]
-    created_at: Option<chrono::DateTime<chrono::Utc>>,
+    #[schemars(with = "Time")]
+    created_at: Time,
+    /// When it was last changed.
     #[serde(serialize_with = "time::serialize")]
-    updated_at: Option<chrono::DateTime<chrono::Utc>>,
+    #[schemars(with = "Time")]
+    updated_at: Time,
+    /// When it expires.
     #[serde(serialize_with = "time::serialize")]
-    expires_at: Option<chrono::DateTime<chrono::Utc>>,
-    /// Only right after a create.
+    #[schemars(with = "Time")]
+    expires_at: Time,
+    /// The token's secret, which the API returns only when it is created: only from `access
+    /// create` and `access rotate`.
     #[serde(skip_serializing_if = "Option::is_none")]
+    #[schemars(with = "String")]
     secret: Option<String>,
 }
 
@@ -65,9 +82,21 @@ impl AccessTokenView {
 }
 
 /// `access list`: a JSON array of access tokens.
-#[derive(Serialize)]
+#[derive(Serialize, JsonSchema)]
 #[serde(transparent)]
 pub struct AccessTokenList(pub Vec<AccessTokenView>);
+
+impl Listing for AccessTokenList {
+    type Row = AccessTokenView;
+
+    fn rows(&self) -> &[AccessTokenView] {
+        &self.0
+    }
+
+    fn columns(&self) -> Vec<&'static str> {
+        vec!["id", "name", "status", "scope", "user_id", "created_at", "updated_at", "expires_at"]
+    }
+}
 
 impl View for AccessTokenList {
     fn table(&self, style: &TableStyle) -> String {
@@ -92,8 +121,8 @@ impl View for AccessTokenList {
     }
 }
 
-/// `access show`, `create` and `update`: one access token.
-#[derive(Serialize)]
+/// `access show`, `create`, `update` and `rotate`: one access token.
+#[derive(Serialize, JsonSchema)]
 #[serde(transparent)]
 pub struct AccessTokenDetails(pub AccessTokenView);
 
@@ -118,9 +147,11 @@ impl View for AccessTokenDetails {
 }
 
 /// `access delete`: `{"id": "...", "deleted": true}`.
-#[derive(Serialize)]
+#[derive(Serialize, JsonSchema)]
 pub struct Deleted {
+    /// The deleted token's id.
     id: String,
+    /// Always `true`.
     deleted: bool,
 }
 

@@ -1,19 +1,22 @@
 //! Agent tokens as printed: a list, or one token's details.
 //!
 //! A token's value is a secret as well as its id, so only the commands that exist to print it
-//! (`show`, `create`) do; everything else prints its first characters (`token_hint`).
+//! (`show`, `create`, `rotate`, and listings given `--show-tokens`) do; everything else prints
+//! its first characters (`token_hint`) and a row id derived from it (`id`).
 
 use comfy_table::Color;
 use lacework_tokens::{AgentToken, Os, Subscription};
+use schemars::JsonSchema;
 use serde::Serialize;
+use sha2::{Digest, Sha256};
 
 use super::table::{TableStyle, Text};
-use super::{View, time};
+use super::{Listing, View, time};
 
 /// Whether a view carries the token's full value.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 pub enum Reveal {
-    /// The full value: `show` and `create`.
+    /// The full value: `show`, `create`, and listings with `--show-tokens`.
     Full,
     /// Only its start.
     Hint,
@@ -29,20 +32,47 @@ pub fn hint(value: &str) -> String {
     format!("{}…", value.chars().take(keep).collect::<String>())
 }
 
+/// How many hex digits of a value's SHA-256 make its row id: 64 bits, so that ids of the
+/// tokens of one account never collide in practice.
+const ID_HEX_DIGITS: usize = 16;
+
+/// A stable id for the token whose value is `value`, that reveals nothing of it: the first
+/// [`ID_HEX_DIGITS`] hex digits of the value's SHA-256. The API's id of an agent token is its
+/// value, a secret, so exports key their rows by this instead.
+pub fn row_id(value: &str) -> String {
+    let digest = Sha256::digest(value.as_bytes());
+    let hex: String = digest.iter().map(|byte| format!("{byte:02x}")).collect();
+    hex[..ID_HEX_DIGITS].to_owned()
+}
+
 /// One agent token (docs/json.md, "Agent token").
-#[derive(Serialize)]
+#[derive(Serialize, JsonSchema)]
 pub struct AgentTokenView {
-    /// The full value, only when revealed.
+    /// A stable id for the row, the same in every listing and export: derived from the token's
+    /// value (the start of its SHA-256), from which it reveals nothing.
+    id: String,
+    /// The token's full value, which agents connect with: only from `agent show`, `agent
+    /// create`, `agent rotate`, and listings given `--show-tokens`.
     #[serde(skip_serializing_if = "Option::is_none")]
+    #[schemars(with = "String")]
     token: Option<String>,
+    /// The first characters of the value and `…`; any TOKEN argument accepts it.
     token_hint: String,
+    /// The token's name.
     alias: String,
+    /// Whether agents may use it.
     enabled: bool,
+    /// The token's description.
     description: Option<String>,
+    /// `linux`, `windows`, or a value the CLI does not know yet, as sent.
     os: Option<String>,
+    /// `standard`, `professional`, `enterprise`, or a value as sent.
     subscription: Option<String>,
+    /// The token format version.
     version: Option<String>,
+    /// When the token was created (RFC 3339, UTC, milliseconds).
     #[serde(serialize_with = "time::serialize")]
+    #[schemars(with = "Option<chrono::DateTime<chrono::Utc>>")]
     created_at: Option<chrono::DateTime<chrono::Utc>>,
 }
 
@@ -51,6 +81,7 @@ impl AgentTokenView {
     pub fn new(token: &AgentToken, reveal: Reveal) -> AgentTokenView {
         let value = token.token.expose_secret();
         AgentTokenView {
+            id: row_id(value),
             token: (reveal == Reveal::Full).then(|| value.to_owned()),
             token_hint: hint(value),
             alias: token.alias.clone(),
@@ -95,21 +126,35 @@ fn or_dash(value: &Option<String>) -> Text {
 }
 
 /// `agent list` and `agent search`: a JSON array of agent tokens.
-#[derive(Serialize)]
+#[derive(Serialize, JsonSchema)]
 #[serde(transparent)]
-pub struct AgentTokenList(pub Vec<AgentTokenView>);
+pub struct AgentTokenList {
+    tokens: Vec<AgentTokenView>,
+    #[serde(skip)]
+    reveal: bool,
+}
+
+impl AgentTokenList {
+    /// The listing of `tokens`, with their full values or not.
+    pub fn new(tokens: &[AgentToken], reveal: Reveal) -> AgentTokenList {
+        AgentTokenList {
+            tokens: tokens.iter().map(|t| AgentTokenView::new(t, reveal)).collect(),
+            reveal: reveal == Reveal::Full,
+        }
+    }
+}
 
 impl View for AgentTokenList {
     fn table(&self, style: &TableStyle) -> String {
-        if self.0.is_empty() {
+        if self.tokens.is_empty() {
             return "no agent tokens\n".to_owned();
         }
         let rows = self
-            .0
+            .tokens
             .iter()
             .map(|t| {
                 vec![
-                    Text::plain(t.token_hint.clone()),
+                    Text::plain(t.token.clone().unwrap_or_else(|| t.token_hint.clone())),
                     Text::plain(t.alias.clone()),
                     t.state(),
                     or_dash(&t.os),
@@ -123,8 +168,24 @@ impl View for AgentTokenList {
     }
 }
 
-/// `agent show`, `create`, `update`, and `enable`/`disable` of one token: one agent token.
-#[derive(Serialize)]
+impl Listing for AgentTokenList {
+    type Row = AgentTokenView;
+
+    fn rows(&self) -> &[AgentTokenView] {
+        &self.tokens
+    }
+
+    fn columns(&self) -> Vec<&'static str> {
+        let token = self.reveal.then_some("token");
+        let rest =
+            ["token_hint", "alias", "enabled", "description", "os", "subscription", "version", "created_at"];
+        std::iter::once("id").chain(token).chain(rest).collect()
+    }
+}
+
+/// `agent show`, `create`, `update`, `rotate`, and `enable`/`disable` of one token: one agent
+/// token.
+#[derive(Serialize, JsonSchema)]
 #[serde(transparent)]
 pub struct AgentTokenDetails(pub AgentTokenView);
 
@@ -153,5 +214,12 @@ mod tests {
         assert_eq!(hint("47d102752b57caa18b9f00aa"), "47d10275…");
         assert_eq!(hint("abcdef"), "abc…", "never more than half");
         assert_eq!(hint(""), "…");
+    }
+
+    #[test]
+    fn row_ids_are_stable_short_and_distinct() {
+        // The SHA-256 of "abc" starts ba7816bf8f01cfea (FIPS 180-2, appendix B.1).
+        assert_eq!(row_id("abc"), "ba7816bf8f01cfea");
+        assert_ne!(row_id("47d102752b57caa18b9f00aa"), row_id("47d102752b57caa18b9f00ab"));
     }
 }

@@ -2,16 +2,20 @@
 //! with its expiry in JSON.
 
 use lacework_tokens::{BearerToken, ExposeSecret};
+use schemars::JsonSchema;
 use serde::Serialize;
 
 use super::table::TableStyle;
 use super::{View, time};
 
 /// A bearer token (docs/json.md, "Bearer token").
-#[derive(Serialize)]
+#[derive(Serialize, JsonSchema)]
 pub struct BearerTokenView {
+    /// The bearer token, for `Authorization: Bearer ...` (or LW_API_TOKEN).
     token: String,
+    /// When it expires.
     #[serde(serialize_with = "time::serialize")]
+    #[schemars(with = "Option<chrono::DateTime<chrono::Utc>>")]
     expires_at: Option<chrono::DateTime<chrono::Utc>>,
 }
 

@@ -1,5 +1,6 @@
 //! What a bulk enable or disable did to each matching token, and the summary line.
 
+use schemars::JsonSchema;
 use serde::Serialize;
 
 use super::View;
@@ -8,7 +9,7 @@ use super::table::{TableStyle, Text};
 use crate::bulk::Switch;
 
 /// What happened to one token.
-#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize)]
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, JsonSchema)]
 #[serde(rename_all = "snake_case")]
 pub enum Outcome {
     /// Switched.
@@ -27,24 +28,36 @@ pub enum Outcome {
 }
 
 /// One token's line of the report.
-#[derive(Serialize)]
+#[derive(Serialize, JsonSchema)]
 struct Entry {
+    /// As in an agent token.
     token_hint: String,
+    /// As in an agent token.
     alias: String,
+    /// What happened to it.
     outcome: Outcome,
+    /// The one-line error, only when `outcome` is `failed`.
     #[serde(skip_serializing_if = "Option::is_none")]
+    #[schemars(with = "String")]
     error: Option<String>,
 }
 
 /// How many tokens had each outcome.
-#[derive(Default, Serialize)]
+#[derive(Default, Serialize, JsonSchema)]
 struct Summary {
+    /// Tokens the selection matched.
     matched: usize,
+    /// Switched.
     changed: usize,
+    /// Already in the wanted state.
     unchanged: usize,
+    /// Would be switched (dry run).
     would_change: usize,
+    /// Refused or failed.
     failed: usize,
+    /// Not attempted.
     skipped: usize,
+    /// Done by an earlier run of the job (present only when not zero).
     #[serde(skip_serializing_if = "is_zero")]
     done_earlier: usize,
     /// Tokens whose request may have been sent twice: the one in flight when an earlier run died.
@@ -56,22 +69,32 @@ fn is_zero(n: &usize) -> bool {
     *n == 0
 }
 
-/// The report of `agent enable|disable --alias-like` (docs/json.md, "Bulk report").
-#[derive(Serialize)]
+/// The report of `agent enable|disable` over a selection (docs/json.md, "Bulk report").
+#[derive(Serialize, JsonSchema)]
 pub struct BulkReport {
+    /// What the job does to the tokens.
     action: Switch,
+    /// The `--alias-like` pattern, as given.
     #[serde(skip_serializing_if = "Option::is_none")]
+    #[schemars(with = "String")]
     alias_like: Option<String>,
     /// The selection in words, when it is not only `--alias-like`.
     #[serde(skip_serializing_if = "Option::is_none")]
+    #[schemars(with = "String")]
     selection: Option<String>,
     /// The job's journal, which `--resume` finishes the job from.
     #[serde(skip_serializing_if = "Option::is_none")]
+    #[schemars(with = "String")]
     journal: Option<String>,
+    /// Whether nothing was changed (`--dry-run`).
     dry_run: bool,
+    /// What the job was to cost, made before any change.
     #[serde(skip_serializing_if = "Option::is_none")]
+    #[schemars(with = "Plan")]
     plan: Option<Plan>,
+    /// One entry per matching token, in the API's order.
     results: Vec<Entry>,
+    /// How many tokens had each outcome.
     summary: Summary,
 }
 

@@ -4,10 +4,11 @@
 use std::time::Duration;
 
 use lacework_tokens::budget::BudgetStanding;
+use schemars::JsonSchema;
 use serde::Serialize;
 
 /// The plan of a bulk job (in the bulk report's JSON as `plan`).
-#[derive(Clone, Debug, Serialize)]
+#[derive(Clone, Debug, Serialize, JsonSchema)]
 pub struct Plan {
     /// Tokens the selection matched.
     pub selected: usize,
@@ -20,7 +21,7 @@ pub struct Plan {
 }
 
 /// [`BudgetStanding`] for people and scripts.
-#[derive(Clone, Debug, Serialize)]
+#[derive(Clone, Debug, Serialize, JsonSchema)]
 pub struct BudgetView {
     /// Requests per window.
     pub limit: u64,

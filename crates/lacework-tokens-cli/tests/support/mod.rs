@@ -3,6 +3,8 @@
 //! developer's can change what a test sees.
 #![allow(dead_code)]
 
+pub mod schemas;
+
 use std::path::Path;
 use std::process::Command;
 
@@ -46,7 +48,8 @@ impl Run {
     }
 }
 
-/// Runs `lwtokens` with `args`, an empty environment plus `env`, and HOME set to `home`.
+/// Runs `lwtokens` with `args`, an empty environment plus `env`, and HOME set to `home`. What it
+/// prints as JSON is validated against its published schema ([`schemas::check`]).
 pub fn run_in(home: &Path, env: &[(&str, &str)], args: &[&str]) -> Run {
     let output = Command::new(LWTOKENS)
         .args(args)
@@ -55,11 +58,13 @@ pub fn run_in(home: &Path, env: &[(&str, &str)], args: &[&str]) -> Run {
         .envs(env.iter().copied())
         .output()
         .expect("the binary runs");
-    Run {
+    let run = Run {
         code: output.status.code().expect("exited, not killed"),
         stdout: String::from_utf8(output.stdout).expect("stdout is UTF-8"),
         stderr: String::from_utf8(output.stderr).expect("stderr is UTF-8"),
-    }
+    };
+    schemas::check(args, &run.stdout);
+    run
 }
 
 /// A sandbox with demo data, a facade client of it for setting up and checking, and a HOME

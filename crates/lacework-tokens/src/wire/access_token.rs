@@ -46,11 +46,12 @@ impl From<types::AccessToken> for NewAccessToken {
     }
 }
 
-/// A name as the wire type takes it: 1 to 255 characters (the API's rule, checked before sending).
+/// A name as the wire type takes it: the wire type checks the spec's length limits, so a name
+/// the API would refuse is refused before sending.
 pub(crate) fn wire_name<T: TryFrom<String, Error: std::fmt::Display>>(name: String) -> Result<T, Error> {
     let length = name.chars().count();
-    if !(1..=255).contains(&length) {
-        return Err(Error::invalid("name", format!("must be 1 to 255 characters, got {length}")));
+    if length == 0 {
+        return Err(Error::invalid("name", "must not be empty"));
     }
-    name.try_into().map_err(|e: T::Error| Error::invalid("name", e.to_string()))
+    name.try_into().map_err(|e: T::Error| Error::invalid("name", format!("{e} (it has {length})")))
 }

@@ -1,0 +1,90 @@
+//! The machine formats: one JSON document, JSON Lines (a listing's rows, one compact object per
+//! line) and CSV (a header of column names, then a row per line).
+//!
+//! A CSV cell is the row's JSON member as text, so CSV and JSON can never disagree: a string
+//! as it is, `null` as an empty cell, an array's items joined with spaces. Two things are done
+//! for spreadsheets, which is where CSV exports get opened: the csv crate quotes any cell with
+//! a comma, quote or line break (RFC 4180), and a cell that a spreadsheet would run as a
+//! formula (`=`, `+`, `-`, `@`, TAB or CR first) gets a leading `'`, because aliases and
+//! descriptions come from whoever can create a token in the account.
+
+use std::io::Write;
+
+use serde::Serialize;
+use serde_json::Value;
+
+/// Pretty-printed JSON and a newline.
+pub fn json(out: &mut dyn Write, value: &impl Serialize) -> std::io::Result<()> {
+    serde_json::to_writer_pretty(&mut *out, value)?;
+    out.write_all(b"\n")
+}
+
+/// One compact JSON object per row, one row per line.
+pub fn jsonl<R: Serialize>(out: &mut dyn Write, rows: &[R]) -> std::io::Result<()> {
+    for row in rows {
+        serde_json::to_writer(&mut *out, row)?;
+        out.write_all(b"\n")?;
+    }
+    Ok(())
+}
+
+/// `columns` as a header line, then one line per row with its members in that order.
+pub fn csv<R: Serialize>(out: &mut dyn Write, columns: &[&str], rows: &[R]) -> std::io::Result<()> {
+    let mut writer = ::csv::Writer::from_writer(out);
+    writer.write_record(columns)?;
+    for row in rows {
+        let row = serde_json::to_value(row)?;
+        writer.write_record(columns.iter().map(|column| cell(&row[*column])))?;
+    }
+    writer.flush()
+}
+
+/// One JSON value as a spreadsheet-safe cell.
+fn cell(value: &Value) -> String {
+    let text = match value {
+        Value::Null => return String::new(),
+        Value::String(text) => text.clone(),
+        Value::Array(items) => items.iter().map(cell).collect::<Vec<_>>().join(" "),
+        other => other.to_string(),
+    };
+    if text.starts_with(['=', '+', '-', '@', '\t', '\r']) { format!("'{text}") } else { text }
+}
+
+#[cfg(test)]
+mod tests {
+    use serde_json::json;
+
+    use super::*;
+
+    fn csv_text(columns: &[&str], rows: &[Value]) -> String {
+        let mut out = Vec::new();
+        csv(&mut out, columns, rows).unwrap();
+        String::from_utf8(out).unwrap()
+    }
+
+    #[test]
+    fn csv_quotes_what_needs_it_and_reads_back_whole() {
+        let alias = "a, \"quoted\"\nalias";
+        let rows = [json!({"alias": alias, "scope": ["devices", "agents"], "enabled": true, "os": null})];
+        let text = csv_text(&["alias", "scope", "enabled", "os"], &rows);
+        assert_eq!(text, "alias,scope,enabled,os\n\"a, \"\"quoted\"\"\nalias\",devices agents,true,\n");
+        let mut reader = ::csv::Reader::from_reader(text.as_bytes());
+        let record = reader.records().next().unwrap().unwrap();
+        assert_eq!(&record[0], alias);
+    }
+
+    #[test]
+    fn csv_cells_never_start_a_formula() {
+        let rows = [json!({"alias": "=HYPERLINK(\"http://x\")", "description": "-2+3", "os": "linux"})];
+        let text = csv_text(&["alias", "description", "os"], &rows);
+        assert_eq!(text, "alias,description,os\n\"'=HYPERLINK(\"\"http://x\"\")\",'-2+3,linux\n");
+    }
+
+    #[test]
+    fn csv_has_a_header_without_rows_and_jsonl_a_line_per_row() {
+        assert_eq!(csv_text(&["id", "name"], &[]), "id,name\n");
+        let mut out = Vec::new();
+        jsonl(&mut out, &[json!({"a": 1}), json!({"a": "x\ny"})]).unwrap();
+        assert_eq!(String::from_utf8(out).unwrap(), "{\"a\":1}\n{\"a\":\"x\\ny\"}\n");
+    }
+}
