@@ -5,8 +5,11 @@
 //!   (`api-surface.txt`) from the spec, naming the files that changed.
 //! - `regen --check`: fail, naming the command to run, when a shipped file is stale.
 //! - `bench-build`: what the api crate's build script costs a cold build (bench_build.rs).
+//! - `bench-export`: time and peak memory of `lwtokens agent list` in each output format
+//!   (bench_export.rs).
 
 mod bench_build;
+mod bench_export;
 mod change_report;
 mod regen;
 
@@ -22,6 +25,7 @@ USAGE:
 COMMANDS:
     regen        Regenerate the client from spec/lacework-tokens.yaml and report what changed
     bench-build  Measure what the api crate's build script costs a cold build, and regen's time
+    bench-export Measure time and peak memory of exporting agent tokens in each output format
     help         Print this help
 
 Run `cargo xtask <COMMAND> --help` for a command's options.";
@@ -74,6 +78,13 @@ fn main() -> ExitCode {
         }
         ["bench-build", rest @ ..] => {
             bench_build::parse_args(rest).and_then(|(profile, rounds)| bench_build::run(profile, rounds))
+        }
+        ["bench-export", "-h" | "--help"] => {
+            println!("{}", bench_export::HELP);
+            Ok(())
+        }
+        ["bench-export", rest @ ..] => {
+            bench_export::parse_args(rest).and_then(|(tokens, rounds)| bench_export::run(tokens, rounds))
         }
         [other, ..] => Err(format!("unknown command `{other}`\n\n{HELP}")),
     };
