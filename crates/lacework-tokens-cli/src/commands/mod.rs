@@ -13,7 +13,7 @@ use crate::args::{AccessCommand, AgentCommand, BulkTarget, Cli, Command};
 use crate::bulk::{self, Progress};
 use crate::connect::connect;
 use crate::error::CliError;
-use crate::render::{Output, TableStyle};
+use crate::render::{self, Format, Output, TableStyle};
 use crate::terminal::Terminal;
 
 /// What every command prints with.
@@ -28,11 +28,7 @@ pub struct Context {
 pub async fn run(cli: Cli, terminal: Terminal) -> Result<(), CliError> {
     let format = cli.output.format();
     if format.is_rows() && !prints_listing(&cli.command) {
-        return Err(CliError::Usage(format!(
-            "--output {} prints a listing's rows (agent list, agent search, access list, schema); \
-             this command prints one document: use --output json",
-            format.name()
-        )));
+        return Err(render::rows_refused(format));
     }
     let context = Context {
         output: Output {
@@ -44,7 +40,7 @@ pub async fn run(cli: Cli, terminal: Terminal) -> Result<(), CliError> {
             // Log lines on the same stream would tear the bar.
             visible: terminal.stderr_is_terminal && cli.output.verbose == 0,
             color: terminal.color_stderr,
-            plan: format == crate::render::Format::Table,
+            plan: format == Format::Table,
             quiet: false,
             confirm: terminal.stderr_is_terminal && std::io::IsTerminal::is_terminal(&std::io::stdin()),
         },

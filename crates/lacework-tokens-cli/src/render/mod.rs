@@ -48,15 +48,13 @@ impl Format {
     pub fn is_rows(self) -> bool {
         matches!(self, Format::Jsonl | Format::Csv)
     }
+}
 
+impl std::fmt::Display for Format {
     /// The name `--output` takes.
-    pub fn name(self) -> &'static str {
-        match self {
-            Format::Table => "table",
-            Format::Json => "json",
-            Format::Jsonl => "jsonl",
-            Format::Csv => "csv",
-        }
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        let value = clap::ValueEnum::to_possible_value(self).expect("no format is skipped");
+        f.write_str(value.get_name())
     }
 }
 
@@ -97,10 +95,7 @@ impl Output {
         match self.format {
             Format::Table => write_stdout(|out| out.write_all(view.table(&self.style).as_bytes())),
             Format::Json => write_stdout(|out| export::json(out, view)),
-            Format::Jsonl | Format::Csv => Err(CliError::Usage(format!(
-                "--output {} is for listings; this command prints one document: use --output json",
-                self.format.name()
-            ))),
+            Format::Jsonl | Format::Csv => Err(rows_refused(self.format)),
         }
     }
 
@@ -112,6 +107,13 @@ impl Output {
             Format::Csv => write_stdout(|out| export::csv(out, &listing.columns(), listing.rows())),
         }
     }
+}
+
+/// The error for `--output jsonl|csv` on a command that prints one document.
+pub fn rows_refused(format: Format) -> CliError {
+    CliError::Usage(format!(
+        "--output {format} prints the rows of a listing; this command prints one document: use --output json"
+    ))
 }
 
 /// Runs `write` on stdout, buffered. A closed pipe (`lwtokens agent list | head -1`) is not an
