@@ -196,7 +196,7 @@ pub async fn run(
             eprintln!("{}", plan.line(switch.verb()));
         }
         if target.no_wait && !target.dry_run && plan.exceeds_window() {
-            return Err(CliError::OverBudget(format!(
+            return Err(CliError::Unfinished(format!(
                 "not started: {requests} requests needed, {} left in this window of the request budget \
                  (it resets in {}); run without --no-wait to pace the job, or after the reset",
                 plan.budget.remaining,

@@ -1,9 +1,9 @@
 //! What can make `lwtokens` fail, the exit code of each, and the one line it prints about it.
 //!
 //! Exit codes: 0 success, 1 the API refused or failed, 2 usage or configuration error, 3 a bulk
-//! job stopped by the request budget. The line
-//! is built from the facade's errors, which never carry a secret, and from the CLI's own
-//! messages, which never quote one.
+//! job stopped part-way with nothing failed (the request budget, Ctrl-C). The line is built
+//! from the facade's errors, which never carry a secret, and from the CLI's own messages, which
+//! never quote one.
 
 use std::fmt;
 
@@ -13,8 +13,9 @@ use lacework_tokens::Error;
 pub const FAILED: u8 = 1;
 /// The exit code of a usage or configuration error.
 pub const USAGE: u8 = 2;
-/// The exit code of a bulk job stopped by the request budget with work left.
-pub const OVER_BUDGET: u8 = 3;
+/// The exit code of a bulk job stopped part-way, with nothing failed: what is left is for
+/// `--resume`.
+pub const UNFINISHED: u8 = 3;
 
 /// A command's failure.
 #[derive(Debug)]
@@ -25,9 +26,9 @@ pub enum CliError {
     Client(Error),
     /// The command ran but did not do what was asked (nothing matched, some of a bulk failed).
     Failed(String),
-    /// A bulk job stopped (or did not start) for the request budget: what is done stays done,
-    /// and the same command goes on from there.
-    OverBudget(String),
+    /// A bulk job stopped part-way (or did not start) with nothing failed: the request budget or
+    /// Ctrl-C stopped it. What is done stays done, and the same command goes on from there.
+    Unfinished(String),
 }
 
 impl CliError {
@@ -36,7 +37,7 @@ impl CliError {
         match self {
             CliError::Usage(_) => USAGE,
             CliError::Client(Error::InvalidInput { .. } | Error::Config { .. }) => USAGE,
-            CliError::OverBudget(_) | CliError::Client(Error::OverBudget { .. }) => OVER_BUDGET,
+            CliError::Unfinished(_) | CliError::Client(Error::OverBudget { .. }) => UNFINISHED,
             CliError::Client(_) | CliError::Failed(_) => FAILED,
         }
     }
@@ -45,7 +46,7 @@ impl CliError {
 impl fmt::Display for CliError {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         let text = match self {
-            CliError::Usage(message) | CliError::Failed(message) | CliError::OverBudget(message) => {
+            CliError::Usage(message) | CliError::Failed(message) | CliError::Unfinished(message) => {
                 message.clone()
             }
             CliError::Client(error) => error.to_string(),

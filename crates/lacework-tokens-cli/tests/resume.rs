@@ -222,7 +222,7 @@ fn ctrl_c_prints_the_partial_report_and_resume_finishes() {
     assert!(status.success());
     let output = child.wait_with_output().unwrap();
     let stderr = String::from_utf8_lossy(&output.stderr);
-    assert_eq!(output.status.code(), Some(1), "{stderr}");
+    assert_eq!(output.status.code(), Some(3), "{stderr}");
     assert!(stderr.contains("error: interrupted: "), "{stderr}");
     assert!(stderr.contains("run the same command with --resume"), "{stderr}");
     let report: serde_json::Value = serde_json::from_slice(&output.stdout).expect("the partial report");

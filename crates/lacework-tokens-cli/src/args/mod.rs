@@ -29,7 +29,8 @@ use crate::render::{Format, outputs};
 /// Try any command without an account with --sandbox.
 ///
 /// Exit codes: 0 success, 1 the API refused or failed, 2 usage or configuration error, 3 a bulk
-/// job stopped by the request budget (--max-requests, --no-wait) with work left: rerun it to go on.
+/// job stopped part-way with nothing failed (the request budget: --max-requests, --no-wait; or
+/// Ctrl-C): rerun it with --resume to go on.
 #[derive(Debug, Parser)]
 #[command(name = "lwtokens", version, propagate_version = true)]
 pub struct Cli {

@@ -102,8 +102,13 @@ async fn switch(
     let run = bulk::run(client, identity, switch, selection, &target, context.progress).await?;
     let report = &run.report;
     output.print(report)?;
+    // Stopped part-way with nothing failed is "unfinished" (exit code 3), told apart from a job
+    // in which some token failed (exit code 1); both go on with --resume.
+    let stopped = |message: String| {
+        Err(if report.failed() == 0 { CliError::Unfinished(message) } else { CliError::Failed(message) })
+    };
     match (&run.stopped, report.unfinished()) {
-        (Some(stop), left) => Err(CliError::OverBudget(format!(
+        (Some(stop), left) => stopped(format!(
             "stopped by the request budget ({stop}): {} {}, {left} left; run the same command with \
              --resume to go on{}",
             report.changed(),
@@ -112,12 +117,12 @@ async fn switch(
                 BudgetStop::WouldWait { resets_in } => format!(" in {}", duration(*resets_in)),
                 _ => String::new(),
             }
-        ))),
-        (None, left) if run.interrupted => Err(CliError::Failed(format!(
+        )),
+        (None, left) if run.interrupted => stopped(format!(
             "interrupted: {} {}, {left} left; run the same command with --resume to finish the job",
             report.changed(),
             switch.past()
-        ))),
+        )),
         (None, 0) => Ok(()),
         (None, n) => Err(CliError::Failed(format!(
             "{n} of {} agent tokens could not be {}; run the same command with --resume to try them again",

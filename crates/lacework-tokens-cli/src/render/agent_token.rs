@@ -39,7 +39,7 @@ const ID_HEX_DIGITS: usize = 16;
 /// A stable id for the token whose value is `value`, that reveals nothing of it: the first
 /// [`ID_HEX_DIGITS`] hex digits of the value's SHA-256. The API's id of an agent token is its
 /// value, a secret, so exports key their rows by this instead.
-pub fn row_id(value: &str) -> String {
+fn row_id(value: &str) -> String {
     let digest = Sha256::digest(value.as_bytes());
     let hex: String = digest.iter().map(|byte| format!("{byte:02x}")).collect();
     hex[..ID_HEX_DIGITS].to_owned()

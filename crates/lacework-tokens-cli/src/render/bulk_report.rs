@@ -153,6 +153,11 @@ impl BulkReport {
         self.summary.changed
     }
 
+    /// How many tokens failed.
+    pub fn failed(&self) -> usize {
+        self.summary.failed
+    }
+
     /// How many tokens could not be switched (failed or skipped).
     pub fn unfinished(&self) -> usize {
         self.summary.failed + self.summary.skipped
