@@ -4,6 +4,8 @@
 
 mod support;
 
+use std::collections::BTreeSet;
+
 use serde_json::Value;
 use support::{World, schemas};
 
@@ -33,8 +35,7 @@ fn every_json_output_is_printed_and_valid_against_its_published_schema() {
     run(&["--json", "schema"]);
     run(&["-o", "jsonl", "schema"]);
 
-    let every: std::collections::BTreeSet<String> =
-        schemas::outputs().iter().map(|(name, _)| name.clone()).collect();
+    let every: BTreeSet<String> = schemas::outputs().iter().map(|(name, _)| name.clone()).collect();
     assert_eq!(schemas::validated(), every, "each published output was printed and validated");
 }
 
@@ -67,8 +68,8 @@ fn assert_same_rows(csv: &str, rows: &[Value], columns: &[&str]) {
     let records: Vec<csv::StringRecord> = reader.records().map(Result::unwrap).collect();
     assert_eq!(records.len(), rows.len());
     for (record, row) in records.iter().zip(rows) {
-        let members: Vec<&String> = row.as_object().unwrap().keys().collect();
-        assert_eq!(members.len(), columns.len(), "every member is a column: {members:?}");
+        let members: BTreeSet<&str> = row.as_object().unwrap().keys().map(String::as_str).collect();
+        assert_eq!(members, columns.iter().copied().collect(), "the columns are the row's members");
         for (column, text) in header.iter().zip(record.iter()) {
             assert_eq!(text, cell(&row[column]), "column {column} of {row}");
         }
@@ -120,7 +121,7 @@ fn csv_and_json_lines_hold_the_rows_of_the_json_listing_whole() {
 
     // A stable id per row: unique, and the same in the next export.
     let ids: Vec<&str> = rows.iter().map(|row| row["id"].as_str().unwrap()).collect();
-    let unique: std::collections::BTreeSet<_> = ids.iter().collect();
+    let unique: BTreeSet<_> = ids.iter().collect();
     assert_eq!(unique.len(), ids.len(), "{ids:?}");
     let again = world.lwtokens(&["--json", "agent", "list"]).json();
     let ids_again: Vec<&str> =
