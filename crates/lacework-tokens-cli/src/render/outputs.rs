@@ -13,7 +13,7 @@ use super::{
 };
 
 /// One JSON output.
-pub struct Output {
+pub struct JsonOutput {
     /// Its name, as `lwtokens schema NAME` takes it.
     pub name: &'static str,
     /// The commands that print it (a JSON Lines line is one item of the listing's array).
@@ -22,7 +22,7 @@ pub struct Output {
     schema: fn() -> Schema,
 }
 
-impl Output {
+impl JsonOutput {
     /// The JSON Schema, titled with the output's name.
     pub fn schema(&self) -> Schema {
         let mut schema = (self.schema)();
@@ -38,13 +38,13 @@ fn schema_of<T: JsonSchema>() -> Schema {
 }
 
 /// Every JSON output.
-pub const OUTPUTS: &[Output] = &[
-    Output {
+pub const OUTPUTS: &[JsonOutput] = &[
+    JsonOutput {
         name: "agent-token-list",
         printed_by: &["agent list", "agent search"],
         schema: schema_of::<AgentTokenList>,
     },
-    Output {
+    JsonOutput {
         name: "agent-token",
         printed_by: &[
             "agent show",
@@ -56,26 +56,34 @@ pub const OUTPUTS: &[Output] = &[
         ],
         schema: schema_of::<AgentTokenDetails>,
     },
-    Output {
+    JsonOutput {
         name: "bulk-report",
         printed_by: &["agent enable", "agent disable"],
         schema: schema_of::<BulkReport>,
     },
-    Output { name: "access-token-list", printed_by: &["access list"], schema: schema_of::<AccessTokenList> },
-    Output {
+    JsonOutput {
+        name: "access-token-list",
+        printed_by: &["access list"],
+        schema: schema_of::<AccessTokenList>,
+    },
+    JsonOutput {
         name: "access-token",
         printed_by: &["access show", "access create", "access update", "access rotate"],
         schema: schema_of::<AccessTokenDetails>,
     },
-    Output { name: "access-token-deleted", printed_by: &["access delete"], schema: schema_of::<Deleted> },
-    Output { name: "bearer-token", printed_by: &["api-token"], schema: schema_of::<BearerTokenView> },
-    Output { name: "token-cache", printed_by: &["token-cache show"], schema: schema_of::<CacheListing> },
-    Output { name: "token-cache-cleared", printed_by: &["token-cache clear"], schema: schema_of::<Cleared> },
-    Output { name: "schema-list", printed_by: &["schema"], schema: schema_of::<SchemaList> },
+    JsonOutput { name: "access-token-deleted", printed_by: &["access delete"], schema: schema_of::<Deleted> },
+    JsonOutput { name: "bearer-token", printed_by: &["api-token"], schema: schema_of::<BearerTokenView> },
+    JsonOutput { name: "token-cache", printed_by: &["token-cache show"], schema: schema_of::<CacheListing> },
+    JsonOutput {
+        name: "token-cache-cleared",
+        printed_by: &["token-cache clear"],
+        schema: schema_of::<Cleared>,
+    },
+    JsonOutput { name: "schema-list", printed_by: &["schema"], schema: schema_of::<SchemaList> },
 ];
 
 /// The output named `name`.
-pub fn find(name: &str) -> Option<&'static Output> {
+pub fn find(name: &str) -> Option<&'static JsonOutput> {
     OUTPUTS.iter().find(|output| output.name == name)
 }
 
