@@ -145,8 +145,16 @@ fn token_values_are_listed_only_with_show_tokens_and_a_terminal_is_warned() {
     assert!(csv.starts_with("id,token,token_hint,"), "{csv}");
 
     // On a terminal (a pseudo-terminal made by script(1)), the values come with a warning.
+    let text = on_a_terminal(&world, "agent list --show-tokens");
+    assert!(text.contains("warning: printing agent token values"), "{text}");
+    assert!(text.contains(&value), "{text}");
+}
+
+/// What `lwtokens ARGS` (against the world's sandbox) prints on a pseudo-terminal made by
+/// script(1), stdout and stderr together.
+fn on_a_terminal(world: &World, args: &str) -> String {
     let command = format!(
-        "{} --base-url {} --api-key {} agent list --show-tokens",
+        "{} --base-url {} --api-key {} {args}",
         support::LWTOKENS,
         world.sandbox.base_url(),
         world.sandbox.key_id()
@@ -158,10 +166,24 @@ fn token_values_are_listed_only_with_show_tokens_and_a_terminal_is_warned() {
         .env("LW_API_SECRET", world.sandbox.secret())
         .output()
         .expect("script(1) runs");
-    let text = String::from_utf8_lossy(&output.stdout);
+    let text = String::from_utf8_lossy(&output.stdout).into_owned();
     assert!(output.status.success(), "{text}");
-    assert!(text.contains("warning: printing agent token values"), "{text}");
-    assert!(text.contains(&value), "{text}");
+    text
+}
+
+#[test]
+fn csv_on_a_terminal_is_escaped_and_exact_into_a_file() {
+    let world = World::start();
+    let alias = "ci\u{1b}]0;owned\u{7}\u{1b}[2Kx";
+    world.block_on(world.client.agent_tokens().create(alias).send()).unwrap();
+    let shown = on_a_terminal(&world, "--output csv agent list");
+    assert!(
+        !shown.contains('\u{1b}') && !shown.contains('\u{7}'),
+        "no control character reaches the terminal: {shown:?}"
+    );
+    assert!(shown.contains("ci\\u{1b}]0;owned\\u{7}\\u{1b}[2Kx"), "{shown}");
+    let piped = world.lwtokens(&["--output", "csv", "agent", "list"]).ok();
+    assert!(piped.contains(alias), "into a file or a pipe the cell is exact: {piped:?}");
 }
 
 #[test]

@@ -7,6 +7,10 @@
 //! a comma, quote or line break (RFC 4180), and a cell that a spreadsheet would run as a
 //! formula (`=`, `+`, `-`, `@`, TAB or CR first) gets a leading `'`, because aliases and
 //! descriptions come from whoever can create a token in the account.
+//!
+//! CSV, unlike JSON, has no escapes of its own: printed to a terminal, its cells go through
+//! [`crate::terminal::escape`] like a table's, so that an alias cannot move the cursor or hide
+//! text. Into a file or a pipe, cells are exact.
 
 use std::io::Write;
 
@@ -28,13 +32,22 @@ pub fn jsonl<R: Serialize>(out: &mut dyn Write, rows: &[R]) -> std::io::Result<(
     Ok(())
 }
 
-/// `columns` as a header line, then one line per row with its members in that order.
-pub fn csv<R: Serialize>(out: &mut dyn Write, columns: &[&str], rows: &[R]) -> std::io::Result<()> {
+/// `columns` as a header line, then one line per row with its members in that order; each
+/// cell escaped for a terminal when `for_terminal`.
+pub fn csv<R: Serialize>(
+    out: &mut dyn Write,
+    columns: &[&str],
+    rows: &[R],
+    for_terminal: bool,
+) -> std::io::Result<()> {
     let mut writer = ::csv::Writer::from_writer(out);
     writer.write_record(columns)?;
     for row in rows {
         let row = serde_json::to_value(row)?;
-        writer.write_record(columns.iter().map(|column| cell(&row[*column])))?;
+        writer.write_record(columns.iter().map(|column| {
+            let cell = cell(&row[*column]);
+            if for_terminal { crate::terminal::escape(&cell).into_owned() } else { cell }
+        }))?;
     }
     writer.flush()
 }
@@ -58,7 +71,7 @@ mod tests {
 
     fn csv_text(columns: &[&str], rows: &[Value]) -> String {
         let mut out = Vec::new();
-        csv(&mut out, columns, rows).unwrap();
+        csv(&mut out, columns, rows, false).unwrap();
         String::from_utf8(out).unwrap()
     }
 
@@ -78,6 +91,15 @@ mod tests {
         let rows = [json!({"alias": "=HYPERLINK(\"http://x\")", "description": "-2+3", "os": "linux"})];
         let text = csv_text(&["alias", "description", "os"], &rows);
         assert_eq!(text, "alias,description,os\n\"'=HYPERLINK(\"\"http://x\"\")\",'-2+3,linux\n");
+    }
+
+    #[test]
+    fn csv_for_a_terminal_escapes_control_characters_and_a_file_gets_them_exact() {
+        let rows = [json!({"alias": "ci\u{1b}[2K\rx"})];
+        let mut out = Vec::new();
+        csv(&mut out, &["alias"], &rows, true).unwrap();
+        assert_eq!(String::from_utf8(out).unwrap(), "alias\nci\\u{1b}[2K\\rx\n");
+        assert_eq!(csv_text(&["alias"], &rows), "alias\n\"ci\u{1b}[2K\rx\"\n");
     }
 
     #[test]
