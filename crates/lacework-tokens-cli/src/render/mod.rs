@@ -104,7 +104,9 @@ impl Output {
         match self.format {
             Format::Table | Format::Json => self.print(listing),
             Format::Jsonl => write_stdout(|out| export::jsonl(out, listing.rows())),
-            Format::Csv => write_stdout(|out| export::csv(out, &listing.columns(), listing.rows())),
+            Format::Csv => {
+                write_stdout(|out| export::csv(out, &listing.columns(), listing.rows(), self.terminal))
+            }
         }
     }
 }
