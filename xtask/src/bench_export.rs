@@ -179,7 +179,7 @@ fn export(lwtokens: &Path, work: &Path, addr: &str, format: &str, tokens: usize)
 
     let text = std::fs::read_to_string(&path).map_err(|e| format!("{}: {e}", path.display()))?;
     let rows = match format {
-        "json" => text.lines().filter(|line| line.trim_start().starts_with("\"id\":")).count(),
+        "json" => text.lines().filter(|line| line.trim_start().starts_with("\"row_id\":")).count(),
         "jsonl" => text.lines().count(),
         _ => text.lines().count().saturating_sub(1),
     };

@@ -40,6 +40,18 @@ fn every_json_output_is_printed_and_valid_against_its_published_schema() {
 }
 
 #[test]
+fn the_tests_schema_check_refuses_a_member_the_schema_does_not_name() {
+    let world = World::start();
+    let mut token = world.lwtokens(&["--json", "agent", "show", "alias:ci-runners"]).json();
+    assert_eq!(schemas::violations("agent-token", &token), Vec::<String>::new());
+    token["leaked"] = Value::from("x");
+    assert!(!schemas::violations("agent-token", &token).is_empty(), "an unnamed member fails");
+    token.as_object_mut().unwrap().remove("leaked");
+    token.as_object_mut().unwrap().remove("alias");
+    assert!(!schemas::violations("agent-token", &token).is_empty(), "a missing member fails");
+}
+
+#[test]
 fn every_published_schema_is_what_lwtokens_schema_prints() {
     let world = World::start();
     for (name, _) in schemas::outputs() {
@@ -54,7 +66,7 @@ fn cell(value: &Value) -> String {
     let text = match value {
         Value::Null => return String::new(),
         Value::String(text) => text.clone(),
-        Value::Array(items) => items.iter().map(cell).collect::<Vec<_>>().join(" "),
+        Value::Array(items) => items.iter().map(cell).collect::<Vec<_>>().join(";"),
         other => other.to_string(),
     };
     if text.starts_with(['=', '+', '-', '@', '\t', '\r']) { format!("'{text}") } else { text }
@@ -100,7 +112,7 @@ fn csv_and_json_lines_hold_the_rows_of_the_json_listing_whole() {
     assert_eq!(&lines, rows, "JSON Lines: the same rows, one per line");
     let csv = world.lwtokens(&["-o", "csv", "agent", "list"]).ok();
     let columns = [
-        "id",
+        "row_id",
         "token_hint",
         "alias",
         "enabled",
@@ -120,12 +132,12 @@ fn csv_and_json_lines_hold_the_rows_of_the_json_listing_whole() {
     assert_same_rows(&access_csv, access.as_array().unwrap(), &access_columns);
 
     // A stable id per row: unique, and the same in the next export.
-    let ids: Vec<&str> = rows.iter().map(|row| row["id"].as_str().unwrap()).collect();
+    let ids: Vec<&str> = rows.iter().map(|row| row["row_id"].as_str().unwrap()).collect();
     let unique: BTreeSet<_> = ids.iter().collect();
     assert_eq!(unique.len(), ids.len(), "{ids:?}");
     let again = world.lwtokens(&["--json", "agent", "list"]).json();
     let ids_again: Vec<&str> =
-        again.as_array().unwrap().iter().map(|row| row["id"].as_str().unwrap()).collect();
+        again.as_array().unwrap().iter().map(|row| row["row_id"].as_str().unwrap()).collect();
     assert_eq!(ids, ids_again);
 }
 
@@ -142,7 +154,7 @@ fn token_values_are_listed_only_with_show_tokens_and_a_terminal_is_warned() {
         assert!(shown.stderr.is_empty(), "no warning when stdout is not a terminal: {}", shown.stderr);
     }
     let csv = world.lwtokens(&["-o", "csv", "agent", "list", "--show-tokens"]).ok();
-    assert!(csv.starts_with("id,token,token_hint,"), "{csv}");
+    assert!(csv.starts_with("row_id,token,token_hint,"), "{csv}");
 
     // On a terminal (a pseudo-terminal made by script(1)), the values come with a warning.
     let text = on_a_terminal(&world, "agent list --show-tokens");
@@ -195,6 +207,7 @@ fn what_the_client_can_refuse_locally_costs_no_request() {
         &["-o", "csv", "agent", "show", "alias:ci-runners"],
         &["-o", "jsonl", "api-token"],
         &["--json", "-o", "csv", "agent", "list"],
+        &["-o", "csv", "access", "show", "name:terraform"],
         &["agent", "update", "alias:ci-runners", "--alias", " "],
         &["agent", "rotate", "alias:ci-runners", "--alias", ""],
         &["access", "update", "name:terraform", "--name", &long_name],

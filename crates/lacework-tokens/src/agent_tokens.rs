@@ -17,10 +17,12 @@ use crate::path_id;
 use crate::search::{Field, Filter};
 use crate::wire::{props_input, time_filter, token_enabled, wire_alias};
 
-/// Checks `alias` as a create or an update would before sending it (not blank), so that a
-/// caller can refuse it before spending requests on anything else.
+/// Checks `alias` as a create or an update would before sending it (not blank, and the spec's
+/// limits through the wire types), so that a caller can refuse it before spending requests on
+/// anything else.
 pub fn check_alias(alias: &str) -> Result<(), Error> {
-    wire_alias::<String>(alias.to_owned()).map(drop)
+    wire_alias::<types::AgentAccessTokenCreateTokenAlias>(alias.to_owned())?;
+    wire_alias::<types::AgentAccessTokenUpdateTokenAlias>(alias.to_owned()).map(drop)
 }
 
 /// The agent access tokens of the client's account (see [`Client::agent_tokens`]).

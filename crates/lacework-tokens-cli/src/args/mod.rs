@@ -29,8 +29,8 @@ use crate::render::{Format, outputs};
 /// Try any command without an account with --sandbox.
 ///
 /// Exit codes: 0 success, 1 the API refused or failed, 2 usage or configuration error, 3 a bulk
-/// job stopped part-way with nothing failed (the request budget: --max-requests, --no-wait; or
-/// Ctrl-C): rerun it with --resume to go on.
+/// job stopped part-way with nothing failed (the request budget: --max-requests; or Ctrl-C):
+/// rerun it with --resume to go on; or not started (--no-wait): rerun it later or without it.
 #[derive(Debug, Parser)]
 #[command(name = "lwtokens", version, propagate_version = true)]
 pub struct Cli {

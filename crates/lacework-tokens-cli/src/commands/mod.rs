@@ -27,7 +27,7 @@ pub struct Context {
 /// Runs `cli`'s command.
 pub async fn run(cli: Cli, terminal: Terminal) -> Result<(), CliError> {
     let format = cli.output.format();
-    if format.is_rows() && !prints_listing(&cli.command) {
+    if format.is_rows() && prints_one_document(&cli.command) {
         return Err(render::rows_refused(format));
     }
     let context = Context {
@@ -65,13 +65,16 @@ pub async fn run(cli: Cli, terminal: Terminal) -> Result<(), CliError> {
     }
 }
 
-/// Whether `command` prints a listing: rows that JSON Lines and CSV can print, one per line.
-fn prints_listing(command: &Command) -> bool {
-    matches!(
+/// Whether `command` prints one JSON document, which has no rows for `--output jsonl|csv` to
+/// print. Listings print rows; `completions` and `schema OUTPUT` print their script or schema
+/// whatever the format.
+fn prints_one_document(command: &Command) -> bool {
+    !matches!(
         command,
         Command::Agent(AgentCommand::List { .. } | AgentCommand::Search(_))
             | Command::Access(AccessCommand::List)
-            | Command::Schema { name: None }
+            | Command::Schema { .. }
+            | Command::Completions { .. }
     )
 }
 

@@ -2,7 +2,7 @@
 //!
 //! A token's value is a secret as well as its id, so only the commands that exist to print it
 //! (`show`, `create`, `rotate`, and listings given `--show-tokens`) do; everything else prints
-//! its first characters (`token_hint`) and a row id derived from it (`id`).
+//! its first characters (`token_hint`) and a row id derived from it (`row_id`).
 
 use comfy_table::Color;
 use lacework_tokens::{AgentToken, Os, Subscription};
@@ -49,8 +49,8 @@ fn row_id(value: &str) -> String {
 #[derive(Serialize, JsonSchema)]
 pub struct AgentTokenView {
     /// A stable id for the row, the same in every listing and export: derived from the token's
-    /// value (the start of its SHA-256), from which it reveals nothing.
-    id: String,
+    /// value (the start of its SHA-256), from which it reveals nothing. Not a TOKEN argument.
+    row_id: String,
     /// The token's full value, which agents connect with: only from `agent show`, `agent
     /// create`, `agent rotate`, and listings given `--show-tokens`.
     #[serde(skip_serializing_if = "Option::is_none")]
@@ -81,7 +81,7 @@ impl AgentTokenView {
     pub fn new(token: &AgentToken, reveal: Reveal) -> AgentTokenView {
         let value = token.token.expose_secret();
         AgentTokenView {
-            id: row_id(value),
+            row_id: row_id(value),
             token: (reveal == Reveal::Full).then(|| value.to_owned()),
             token_hint: hint(value),
             alias: token.alias.clone(),
@@ -179,7 +179,7 @@ impl Listing for AgentTokenList {
         let token = self.reveal.then_some("token");
         let rest =
             ["token_hint", "alias", "enabled", "description", "os", "subscription", "version", "created_at"];
-        std::iter::once("id").chain(token).chain(rest).collect()
+        std::iter::once("row_id").chain(token).chain(rest).collect()
     }
 }
 

@@ -1,8 +1,13 @@
 //! The machine formats: one JSON document, JSON Lines (a listing's rows, one compact object per
 //! line) and CSV (a header of column names, then a row per line).
 //!
+//! JSON is written with every character that [`crate::terminal::escape`] would escape as a
+//! `\uXXXX` escape: serde_json escapes only ASCII control characters, and DEL, the C1 controls
+//! (U+009B is a one-character CSI to many terminals) and the invisible characters that reorder
+//! text would otherwise reach a terminal. The escapes are valid JSON for the same value.
+//!
 //! A CSV cell is the row's JSON member as text, so CSV and JSON can never disagree: a string
-//! as it is, `null` as an empty cell, an array's items joined with spaces. Two things are done
+//! as it is, `null` as an empty cell, an array's items joined with `;`. Two things are done
 //! for spreadsheets, which is where CSV exports get opened: the csv crate quotes any cell with
 //! a comma, quote or line break (RFC 4180), and a cell that a spreadsheet would run as a
 //! formula (`=`, `+`, `-`, `@`, TAB or CR first) gets a leading `'`, because aliases and
@@ -19,17 +24,42 @@ use serde_json::Value;
 
 /// Pretty-printed JSON and a newline.
 pub fn json(out: &mut dyn Write, value: &impl Serialize) -> std::io::Result<()> {
-    serde_json::to_writer_pretty(&mut *out, value)?;
+    let text = serde_json::to_string_pretty(value)?;
+    out.write_all(terminal_safe(&text).as_bytes())?;
     out.write_all(b"\n")
 }
 
 /// One compact JSON object per row, one row per line.
 pub fn jsonl<R: Serialize>(out: &mut dyn Write, rows: &[R]) -> std::io::Result<()> {
     for row in rows {
-        serde_json::to_writer(&mut *out, row)?;
+        let text = serde_json::to_string(row)?;
+        out.write_all(terminal_safe(&text).as_bytes())?;
         out.write_all(b"\n")?;
     }
     Ok(())
+}
+
+/// `json` (serde_json's output) with every character a terminal could act on written as a
+/// `\uXXXX` escape. Outside strings serde_json writes only ASCII punctuation, digits, letters,
+/// spaces and line breaks, and inside them it has escaped the ASCII controls already: so each
+/// such character left is inside a string, and a line break left is between members.
+fn terminal_safe(json: &str) -> std::borrow::Cow<'_, str> {
+    let unsafe_char = |c: char| c != '\n' && crate::terminal::needs_escape(c);
+    if !json.contains(unsafe_char) {
+        return std::borrow::Cow::Borrowed(json);
+    }
+    let mut out = String::with_capacity(json.len() + 16);
+    for c in json.chars() {
+        if unsafe_char(c) {
+            let mut units = [0; 2];
+            for unit in c.encode_utf16(&mut units) {
+                out.push_str(&format!("\\u{unit:04x}"));
+            }
+        } else {
+            out.push(c);
+        }
+    }
+    std::borrow::Cow::Owned(out)
 }
 
 /// `columns` as a header line, then one line per row with its members in that order; each
@@ -57,7 +87,7 @@ fn cell(value: &Value) -> String {
     let text = match value {
         Value::Null => return String::new(),
         Value::String(text) => text.clone(),
-        Value::Array(items) => items.iter().map(cell).collect::<Vec<_>>().join(" "),
+        Value::Array(items) => items.iter().map(cell).collect::<Vec<_>>().join(";"),
         other => other.to_string(),
     };
     if text.starts_with(['=', '+', '-', '@', '\t', '\r']) { format!("'{text}") } else { text }
@@ -80,7 +110,7 @@ mod tests {
         let alias = "a, \"quoted\"\nalias";
         let rows = [json!({"alias": alias, "scope": ["devices", "agents"], "enabled": true, "os": null})];
         let text = csv_text(&["alias", "scope", "enabled", "os"], &rows);
-        assert_eq!(text, "alias,scope,enabled,os\n\"a, \"\"quoted\"\"\nalias\",devices agents,true,\n");
+        assert_eq!(text, "alias,scope,enabled,os\n\"a, \"\"quoted\"\"\nalias\",devices;agents,true,\n");
         let mut reader = ::csv::Reader::from_reader(text.as_bytes());
         let record = reader.records().next().unwrap().unwrap();
         assert_eq!(&record[0], alias);
@@ -100,6 +130,17 @@ mod tests {
         csv(&mut out, &["alias"], &rows, true).unwrap();
         assert_eq!(String::from_utf8(out).unwrap(), "alias\nci\\u{1b}[2K\\rx\n");
         assert_eq!(csv_text(&["alias"], &rows), "alias\n\"ci\u{1b}[2K\rx\"\n");
+    }
+
+    #[test]
+    fn json_escapes_what_a_terminal_would_act_on_and_keeps_the_value() {
+        let value = json!({"alias": "a\u{9b}2J\u{7f}\u{202e}b\u{1b}", "lines": "x\ny"});
+        let mut out = Vec::new();
+        json(&mut out, &value).unwrap();
+        let text = String::from_utf8(out).unwrap();
+        assert!(text.contains(r#""a\u009b2J\u007f\u202eb\u001b""#), "{text}");
+        assert!(!text.chars().any(|c| c != '\n' && crate::terminal::needs_escape(c)), "{text:?}");
+        assert_eq!(serde_json::from_str::<Value>(&text).unwrap(), value, "the same value");
     }
 
     #[test]

@@ -134,7 +134,7 @@ impl World {
 pub fn redactions() -> insta::Settings {
     let rules: [(&str, &str); 10] = [
         // An agent token's row id, derived from its (random) value.
-        (r#""id": "[0-9a-f]{16}""#, r#""id": "[row-id]""#),
+        (r#""row_id": "[0-9a-f]{16}""#, r#""row_id": "[row-id]""#),
         // A bulk job's journal, in the throwaway HOME.
         (r#""journal": "[^"]*""#, r#""journal": "[journal]""#),
         // The request budget's window, which turns over while tests run.
