@@ -24,42 +24,50 @@ use serde_json::Value;
 
 /// Pretty-printed JSON and a newline.
 pub fn json(out: &mut dyn Write, value: &impl Serialize) -> std::io::Result<()> {
-    let text = serde_json::to_string_pretty(value)?;
-    out.write_all(terminal_safe(&text).as_bytes())?;
+    let mut out = TerminalSafe(out);
+    serde_json::to_writer_pretty(&mut out, value)?;
     out.write_all(b"\n")
 }
 
 /// One compact JSON object per row, one row per line.
 pub fn jsonl<R: Serialize>(out: &mut dyn Write, rows: &[R]) -> std::io::Result<()> {
+    let mut out = TerminalSafe(out);
     for row in rows {
-        let text = serde_json::to_string(row)?;
-        out.write_all(terminal_safe(&text).as_bytes())?;
+        serde_json::to_writer(&mut out, row)?;
         out.write_all(b"\n")?;
     }
     Ok(())
 }
 
-/// `json` (serde_json's output) with every character a terminal could act on written as a
-/// `\uXXXX` escape. Outside strings serde_json writes only ASCII punctuation, digits, letters,
-/// spaces and line breaks, and inside them it has escaped the ASCII controls already: so each
-/// such character left is inside a string, and a line break left is between members.
-fn terminal_safe(json: &str) -> std::borrow::Cow<'_, str> {
-    let unsafe_char = |c: char| c != '\n' && crate::terminal::needs_escape(c);
-    if !json.contains(unsafe_char) {
-        return std::borrow::Cow::Borrowed(json);
-    }
-    let mut out = String::with_capacity(json.len() + 16);
-    for c in json.chars() {
-        if unsafe_char(c) {
-            let mut units = [0; 2];
-            for unit in c.encode_utf16(&mut units) {
-                out.push_str(&format!("\\u{unit:04x}"));
+/// Passes serde_json's output on with every character a terminal could act on written as a
+/// `\uXXXX` escape. Outside strings serde_json writes only ASCII punctuation, letters, digits,
+/// spaces and line breaks, and inside them it escapes the ASCII controls itself: so each such
+/// character that reaches this writer is inside a string, and a line break is between members.
+/// serde_json writes whole characters at a time (text between escapes); a write that is not
+/// UTF-8 is refused rather than passed on unchecked.
+struct TerminalSafe<'a>(&'a mut dyn Write);
+
+impl Write for TerminalSafe<'_> {
+    fn write(&mut self, buf: &[u8]) -> std::io::Result<usize> {
+        let text =
+            std::str::from_utf8(buf).map_err(|e| std::io::Error::new(std::io::ErrorKind::InvalidData, e))?;
+        let mut start = 0;
+        for (at, c) in text.char_indices() {
+            if c != '\n' && crate::terminal::needs_escape(c) {
+                self.0.write_all(&buf[start..at])?;
+                for unit in c.encode_utf16(&mut [0; 2]) {
+                    write!(self.0, "\\u{unit:04x}")?;
+                }
+                start = at + c.len_utf8();
             }
-        } else {
-            out.push(c);
         }
+        self.0.write_all(&buf[start..])?;
+        Ok(buf.len())
     }
-    std::borrow::Cow::Owned(out)
+
+    fn flush(&mut self) -> std::io::Result<()> {
+        self.0.flush()
+    }
 }
 
 /// `columns` as a header line, then one line per row with its members in that order; each
@@ -141,6 +149,12 @@ mod tests {
         assert!(text.contains(r#""a\u009b2J\u007f\u202eb\u001b""#), "{text}");
         assert!(!text.chars().any(|c| c != '\n' && crate::terminal::needs_escape(c)), "{text:?}");
         assert_eq!(serde_json::from_str::<Value>(&text).unwrap(), value, "the same value");
+
+        let long = json!({"alias": "é中\u{9b}".repeat(5_000)});
+        let mut out = Vec::new();
+        jsonl(&mut out, std::slice::from_ref(&long)).unwrap();
+        let line = String::from_utf8(out).unwrap();
+        assert_eq!(serde_json::from_str::<Value>(line.trim_end()).unwrap(), long, "long text, whole");
     }
 
     #[test]
