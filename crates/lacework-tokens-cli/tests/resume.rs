@@ -163,6 +163,23 @@ fn a_job_selected_by_filters_resumes_and_other_selections_are_refused() {
 }
 
 #[test]
+fn a_job_selected_by_a_relative_time_resumes_on_a_later_run() {
+    let world = World::start();
+    unpaced(&world);
+    world.sandbox.insert_agent_tokens("", "span-", 12);
+    let journal = world.home.path().join("span.jsonl");
+    let journal = journal.to_str().unwrap();
+    // `30d` is a moment that moves: the selection is the filter as given, not that moment.
+    let job =
+        ["agent", "disable", "--filter", "created:gt:30d", "--alias-like", "span-%", "--journal", journal];
+    let stopped = world.lwtokens(&[&job[..], &["--max-requests", "4"]].concat());
+    assert_eq!(stopped.code, 3, "{stopped:?}");
+    world.lwtokens(&[&job[..], &["--resume"]].concat()).ok();
+    let tokens = world.block_on(world.client.agent_tokens().list()).unwrap();
+    assert!(tokens.iter().filter(|t| t.alias.starts_with("span-")).all(|t| !t.enabled));
+}
+
+#[test]
 fn a_list_on_stdin_is_a_selection() {
     let world = World::start();
     let legacy = world.agent_token("ci-legacy");

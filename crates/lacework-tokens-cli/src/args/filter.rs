@@ -10,9 +10,11 @@ use lacework_tokens::search::{Field, Filter};
 use lacework_tokens_api::rules::{self, Operands};
 use lacework_tokens_api::types::SearchExpression as Op;
 
-/// A parsed `--filter`.
+/// A parsed `--filter`: the filter, and the text it was given as. The text identifies a bulk
+/// job's selection across runs; the filter may not, as a relative time (`created:gt:30d`)
+/// stands for a later moment on a later run.
 #[derive(Clone, Debug)]
-pub struct FilterArg(pub Filter);
+pub struct FilterArg(pub Filter, pub String);
 
 /// The field names accepted, for error messages.
 const FIELDS: &str = "alias, enabled, created, version, token";
@@ -84,7 +86,7 @@ impl FromStr for FilterArg {
             (Operands::One, Op::Lt) => field.lt(value),
             (Operands::One, _) => field.le(value),
         };
-        Ok(FilterArg(filter))
+        Ok(FilterArg(filter, text.to_owned()))
     }
 }
 

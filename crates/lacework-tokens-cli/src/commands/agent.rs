@@ -4,12 +4,12 @@ use std::io::Write;
 
 use lacework_tokens::agent_tokens::AgentRotateError;
 use lacework_tokens::budget::BudgetStop;
-use lacework_tokens::search::Field;
+use lacework_tokens::search::{Field, Filter};
 use lacework_tokens::{AgentToken, Client};
 
 use super::Context;
 use super::resolve::{Resolved, resolve};
-use crate::args::{AgentCommand, BulkTarget, RotateArgs, ShowTokens, TokenRef};
+use crate::args::{AgentCommand, BulkTarget, FilterArg, RotateArgs, ShowTokens, TokenRef};
 use crate::bulk::{self, Selection, Source, Switch};
 use crate::connect::Identity;
 use crate::error::CliError;
@@ -71,9 +71,7 @@ pub async fn run(
         AgentCommand::Disable(target) => switch(client, identity, Switch::Disable, target, context).await,
         AgentCommand::Rotate(args) => rotate(client, args, context).await,
         AgentCommand::Search(args) => {
-            // `--filter`s first, so the facade's `filters[N]` in an error is the Nth `--filter`.
-            let mut filters: Vec<_> = args.filters.into_iter().map(|f| f.0).collect();
-            filters.extend(args.alias_like.map(|pattern| Field::Alias.like(pattern)));
+            let filters = search_filters(&args.filters, args.alias_like.as_deref());
             let reveal = reveal(&args.show, context);
             output
                 .print_listing(&AgentTokenList::new(&tokens.search().filters(filters).send().await?, reveal))
@@ -132,8 +130,15 @@ async fn switch(
     }
 }
 
-/// The tokens a bulk command is over: one search (`--filter`s first, so the facade's
-/// `filters[N]` in an error is the Nth `--filter`, then `--alias-like`), or the list on stdin.
+/// One search's filters: the `--filter`s first, so the facade's `filters[N]` in an error is the
+/// Nth `--filter`, then `--alias-like`.
+fn search_filters(filters: &[FilterArg], alias_like: Option<&str>) -> Vec<Filter> {
+    let mut all: Vec<Filter> = filters.iter().map(|f| f.0.clone()).collect();
+    all.extend(alias_like.map(|pattern| Field::Alias.like(pattern)));
+    all
+}
+
+/// The tokens a bulk command is over: one search ([`search_filters`]), or the list on stdin.
 fn selection(target: &BulkTarget) -> Result<Selection, CliError> {
     if target.stdin {
         let mut text = String::new();
@@ -162,8 +167,7 @@ fn selection(target: &BulkTarget) -> Result<Selection, CliError> {
             source: Source::Listed(tokens),
         });
     }
-    let mut filters: Vec<_> = target.filters.iter().map(|f| f.0.clone()).collect();
-    filters.extend(target.alias_like.clone().map(|pattern| Field::Alias.like(pattern)));
+    let filters = search_filters(&target.filters, target.alias_like.as_deref());
     let text = (!target.filters.is_empty()).then(|| {
         let mut words = vec![format!("{} --filter", target.filters.len())];
         if let Some(pattern) = &target.alias_like {
@@ -172,7 +176,12 @@ fn selection(target: &BulkTarget) -> Result<Selection, CliError> {
         words.join(", ")
     });
     Ok(Selection {
-        key: format!("search\n{filters:?}"),
+        // As given, not as resolved: `created:gt:30d` is the same selection on every run.
+        key: format!(
+            "search\n{}\nalias like {:?}",
+            target.filters.iter().map(|f| f.1.as_str()).collect::<Vec<_>>().join("\n"),
+            target.alias_like
+        ),
         text,
         alias_like: target.alias_like.clone(),
         source: Source::Search(filters),
