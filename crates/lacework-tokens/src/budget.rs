@@ -24,7 +24,7 @@ use futures_util::FutureExt;
 use futures_util::future::BoxFuture;
 use tokio::time::Instant;
 
-use crate::rate_limit::RateLimitInfo;
+use crate::rate_limit::{RateLimitInfo, instant_after};
 
 /// The requests the service counts together.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
@@ -269,7 +269,7 @@ impl RequestBudget for LocalBudget {
     fn observe(&self, key: &BudgetKey, info: RateLimitInfo) {
         let mut windows = self.windows.lock().unwrap_or_else(|p| p.into_inner());
         let window = self.current(&mut windows, key);
-        let server_resets_at = Instant::now() + info.reset;
+        let server_resets_at = instant_after(info.reset);
         window.limit = window.limit.min(info.limit.max(1));
         let same_window = server_resets_at.max(window.resets_at) - server_resets_at.min(window.resets_at)
             <= Duration::from_millis(1500);
@@ -288,7 +288,7 @@ impl RequestBudget for LocalBudget {
         let mut windows = self.windows.lock().unwrap_or_else(|p| p.into_inner());
         let window = self.current(&mut windows, key);
         window.remaining = 0;
-        window.resets_at = window.resets_at.max(Instant::now() + wait);
+        window.resets_at = window.resets_at.max(instant_after(wait));
     }
 
     fn standing(&self, key: &BudgetKey) -> BudgetStanding {

@@ -36,12 +36,17 @@ impl RateLimitInfo {
 }
 
 /// How long the server asked the caller to wait: `Retry-After` in seconds (an HTTP date is also
-/// accepted), else `RateLimit-Reset` when the window is spent.
+/// accepted; a number too large to read is `Duration::MAX`), else `RateLimit-Reset` when the
+/// window is spent.
 pub fn requested_wait(headers: &HeaderMap) -> Option<Duration> {
     if let Some(value) = headers.get(reqwest::header::RETRY_AFTER).and_then(|v| v.to_str().ok()) {
         let value = value.trim();
         if let Ok(seconds) = value.parse::<u64>() {
             return Some(Duration::from_secs(seconds));
+        }
+        // A number too large to read is a wait too long to wait, not a wait absent.
+        if !value.is_empty() && value.bytes().all(|b| b.is_ascii_digit()) {
+            return Some(Duration::MAX);
         }
         if let Ok(at) = chrono::DateTime::parse_from_rfc2822(value) {
             let wait = at.with_timezone(&chrono::Utc) - chrono::Utc::now();
@@ -49,6 +54,13 @@ pub fn requested_wait(headers: &HeaderMap) -> Option<Duration> {
         }
     }
     RateLimitInfo::from_headers(headers).filter(|info| info.remaining == 0).map(|info| info.reset)
+}
+
+/// The moment `wait` from now, or a century from now when the clock cannot count that far (a
+/// server's wait can be any number: adding it to an `Instant` must not panic).
+pub(crate) fn instant_after(wait: Duration) -> tokio::time::Instant {
+    let now = tokio::time::Instant::now();
+    now.checked_add(wait).unwrap_or_else(|| now + Duration::from_secs(100 * 365 * 24 * 3600))
 }
 
 /// The last rate-limit headers the client saw.

@@ -187,9 +187,6 @@ impl Transport {
                     match requested_wait(response.headers()) {
                         Some(wait) if wait > self.retry.max_retry_after => return self.finish(result).await,
                         Some(wait) => wait,
-                        None if retry_after_too_long_to_read(response.headers()) => {
-                            return self.finish(result).await;
-                        }
                         None => self.retry.backoff(attempt),
                     }
                 }
@@ -365,16 +362,6 @@ async fn refuse(error: Error) -> reqwest::Error {
         Err(e) => e,
         Ok(_) => unreachable!("a body whose only chunk is an error fails to read"),
     }
-}
-
-/// Whether `Retry-After` holds a number of seconds too large to read: a wait longer than any
-/// policy allows, so the answer is final rather than retried at once.
-fn retry_after_too_long_to_read(headers: &HeaderMap) -> bool {
-    headers
-        .get(header::RETRY_AFTER)
-        .and_then(|v| v.to_str().ok())
-        .map(str::trim)
-        .is_some_and(|v| !v.is_empty() && v.bytes().all(|b| b.is_ascii_digit()) && v.parse::<u64>().is_err())
 }
 
 /// Whether a request that failed without an answer may be sent again. A connection that never

@@ -9,6 +9,7 @@ mod support;
 use std::time::Duration;
 
 use hostile_server::{Answer, HostileServer};
+use lacework_tokens::budget::LocalBudget;
 use lacework_tokens::{Client, ClientBuilder, DEFAULT_MAX_BODY_SIZE, Error, RetryPolicy};
 use lacework_tokens_api::ops;
 use lacework_tokens_sandbox::{Fault, FaultRule, Sandbox, SandboxConfig};
@@ -251,6 +252,37 @@ async fn a_retry_after_too_large_to_read_is_too_long_not_absent() {
     printed(&error);
     assert!(matches!(error, Error::RateLimited { .. }), "{error:?}");
     assert_eq!(server.requests(), 1, "no quick retries");
+}
+
+#[tokio::test]
+async fn waits_too_long_for_the_clock_do_not_panic_a_paced_client() {
+    // Each fits a u64 of seconds, and no `Instant` can be that far ahead.
+    let server = HostileServer::start(|_| Answer {
+        status: 429,
+        headers: "retry-after: 10000000000000000000\r\nratelimit-limit: 480\r\nratelimit-remaining: 0\r\n\
+                  ratelimit-reset: 10000000000000000000\r\ncontent-type: application/json\r\n"
+            .to_owned(),
+        body: r#"{"message":"slow down"}"#.to_owned(),
+    });
+    let budget = std::sync::Arc::new(
+        LocalBudget::new(480, Duration::from_secs(3600)).max_wait(Duration::from_secs(1)),
+    );
+    let client = Client::builder()
+        .base_url(&server.base_url)
+        .bearer_token(BEARER)
+        .request_budget(budget)
+        .build()
+        .unwrap();
+    let error = client.agent_tokens().list().await.unwrap_err();
+    printed(&error);
+    assert!(matches!(error, Error::RateLimited { .. } | Error::OverBudget { .. }), "{error:?}");
+    assert_eq!(server.requests(), 1, "no quick retries");
+    let again = client.agent_tokens().list().await.unwrap_err();
+    assert!(
+        matches!(again, Error::OverBudget { .. }),
+        "the budget waits out the window, or stops: {again:?}"
+    );
+    assert_eq!(server.requests(), 1, "nothing sent into a spent window");
 }
 
 #[tokio::test]
