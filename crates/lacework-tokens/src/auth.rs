@@ -119,7 +119,7 @@ impl Auth {
     }
 
     /// The cached bearer if it is still good, without waiting.
-    fn current(&self) -> Option<HeaderValue> {
+    pub(crate) fn current(&self) -> Option<HeaderValue> {
         let cached = self.cached.read().unwrap_or_else(|p| p.into_inner());
         cached.as_ref().filter(|c| c.refresh_at > Instant::now()).map(|c| c.header.clone())
     }

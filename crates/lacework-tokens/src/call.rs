@@ -87,6 +87,12 @@ pub(crate) async fn knowing_secrets<T>(secrets: Vec<HeaderValue>, f: impl Future
     CALL.scope(RefCell::new(CallContext { secrets, ..Default::default() }), f).await
 }
 
+/// [`scrub`] of `text` where [`redact_sent_secrets`] knows `secrets`: for server text that turns
+/// into an error outside any call (a paged call's next-page URL, say).
+pub(crate) fn scrub_knowing(secrets: Vec<HeaderValue>, text: &str) -> String {
+    CALL.sync_scope(RefCell::new(CallContext { secrets, ..Default::default() }), || scrub(text))
+}
+
 /// Whether the caller's bearer was one it supplied (a 401 is then final), for error messages.
 #[derive(Clone, Copy)]
 pub(crate) enum CredentialKind {

@@ -13,7 +13,7 @@ use serde::de::DeserializeOwned;
 
 use crate::Client;
 use crate::call::{self, CallContext};
-use crate::error::{Error, scrub};
+use crate::error::Error;
 use crate::operation::NEXT_PAGE;
 
 /// A page of results and where the next one is.
@@ -48,7 +48,7 @@ where
         let (items, paging) = page.into_parts();
         let walk = walk.unwrap_or_else(|| Walk::after_first(paging.as_ref(), items.len()));
         let next = match next_url(paging.as_ref()) {
-            Some(url) => Next::Url(url.clone(), walk.step(url)?),
+            Some(url) => Next::Url(url.clone(), walk.step(url, client)?),
             None => Next::Done,
         };
         Ok(Some((stream::iter(items.into_iter().map(Ok)), next)))
@@ -86,13 +86,13 @@ impl Walk {
     }
 
     /// The walk with `url` as its next page, or the error that stops it there.
-    fn step(mut self, url: String) -> Result<Walk, Error> {
+    fn step(mut self, url: String, client: &Client) -> Result<Walk, Error> {
         let stop = |message: String| Error::Decode {
             operation: NEXT_PAGE,
             status: None,
             path: "paging.urls.nextPage".to_owned(),
             message,
-            body: scrub(&url),
+            body: shown_url(client, &url),
         };
         if url.len() > crate::transport::MAX_URL_LENGTH {
             return Err(stop(format!(
@@ -118,6 +118,15 @@ impl Walk {
     }
 }
 
+/// A next-page URL as an error shows it: with the client's secret and bearer redacted exactly
+/// (a server may echo them into it), then scrubbed. The call that brought the URL has ended,
+/// so `scrub` alone would know neither.
+fn shown_url(client: &Client, url: &str) -> String {
+    let inner = &client.inner;
+    let secrets = inner.transport.configured_secret.iter().cloned().chain(inner.auth.current()).collect();
+    call::scrub_knowing(secrets, url)
+}
+
 /// Fetches one next page.
 async fn fetch<P: Page>(client: &Client, url: &str) -> Result<P, Error> {
     let inner = &client.inner;
@@ -129,7 +138,7 @@ async fn fetch<P: Page>(client: &Client, url: &str) -> Result<P, Error> {
             path: "paging.urls.nextPage".to_owned(),
             message: "the next page is on another origin than the API; not sending credentials there"
                 .to_owned(),
-            body: scrub(url),
+            body: shown_url(client, url),
         });
     }
     let mut request = inner.transport.http.get(url).build().map_err(Error::transport)?;

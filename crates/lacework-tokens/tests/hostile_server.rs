@@ -137,6 +137,25 @@ async fn a_next_page_that_points_back_ends_the_call() {
 }
 
 #[tokio::test]
+async fn a_next_page_url_that_echoes_the_bearer_is_shown_without_it() {
+    for next in [
+        format!("http://elsewhere.invalid/page?t={BEARER}"),
+        format!("/{}/page?t={BEARER}", "x".repeat(9_000)),
+    ] {
+        let body = serde_json::json!({"data": [], "paging": {"rows": 0, "totalRows": 9, "urls": {"nextPage": next}}});
+        let server = HostileServer::start(move |_| Answer {
+            status: 200,
+            headers: "content-type: application/json\r\n".to_owned(),
+            body: body.to_string(),
+        });
+        let client = Client::builder().base_url(&server.base_url).bearer_token(BEARER).build().unwrap();
+        let error = client.agent_tokens().list().await.unwrap_err();
+        let text = printed(&error);
+        assert!(matches!(error, Error::Decode { operation: "nextPage", .. }), "{text}");
+    }
+}
+
+#[tokio::test]
 async fn more_pages_than_total_rows_allows_end_the_call() {
     let sandbox = sandbox().await;
     sandbox.inject(FaultRule::new(Fault::NextPageFresh).times(1000).only(ops::LIST_AGENT_ACCESS_TOKENS.id));
