@@ -230,29 +230,34 @@ pub fn mismatch(journal: &Header, expected: &Header, path: &Path) -> Option<Stri
 
 impl Journal {
     /// Starts a journal at `path` with `header`, replacing any finished one: written whole to a
-    /// temporary file, fsync'd, then renamed into place, so a journal always has its header.
+    /// private temporary file beside it (`tempfile`: 0600, a fresh name, never a link followed),
+    /// fsync'd, then moved into place, so a journal always has its header.
     pub fn create(path: &Path, header: &Header) -> Result<Journal, CliError> {
         let failed =
             |e: std::io::Error| CliError::Failed(format!("cannot write the journal {}: {e}", path.display()));
-        if let Some(dir) = path.parent().filter(|d| !d.as_os_str().is_empty()) {
-            create_private_dir(dir).map_err(failed)?;
-        }
-        let temporary = path.with_extension("jsonl.new");
-        let mut file = private_file(&temporary, true).map_err(failed)?;
+        let dir = path.parent().filter(|d| !d.as_os_str().is_empty()).unwrap_or(Path::new("."));
+        create_private_dir(dir).map_err(failed)?;
+        let mut temporary = tempfile::NamedTempFile::new_in(dir).map_err(failed)?;
         let mut line = serde_json::to_string(header).expect("a header serializes");
         line.push('\n');
-        file.write_all(line.as_bytes()).map_err(failed)?;
-        file.sync_all().map_err(failed)?;
-        fs::rename(&temporary, path).map_err(failed)?;
-        let file = private_file(path, false).map_err(failed)?;
+        temporary.write_all(line.as_bytes()).map_err(failed)?;
+        temporary.as_file().sync_all().map_err(failed)?;
+        // The file stays open, its position after the header: entries follow it.
+        let file = temporary.persist(path).map_err(|e| failed(e.error))?;
         Ok(Journal { file, path: path.to_owned() })
     }
 
-    /// Reopens the journal at `path` to append to it, cutting off a last line cut short.
+    /// Reopens the journal at `path` to append to it, cutting off a last line cut short, and
+    /// making it private again if it was not.
     pub fn reopen(path: &Path, complete: u64) -> Result<Journal, CliError> {
         let failed =
             |e: std::io::Error| CliError::Failed(format!("cannot write the journal {}: {e}", path.display()));
-        let file = private_file(path, false).map_err(failed)?;
+        let file = OpenOptions::new().append(true).open(path).map_err(failed)?;
+        #[cfg(unix)]
+        {
+            use std::os::unix::fs::PermissionsExt;
+            file.set_permissions(fs::Permissions::from_mode(0o600)).map_err(failed)?;
+        }
         file.set_len(complete).map_err(failed)?;
         Ok(Journal { file, path: path.to_owned() })
     }
@@ -272,20 +277,6 @@ impl Journal {
     pub fn path(&self) -> &Path {
         &self.path
     }
-}
-
-/// Opens `path` for appending (or, with `truncate`, anew), 0600 when created.
-fn private_file(path: &Path, truncate: bool) -> std::io::Result<File> {
-    let mut options = OpenOptions::new();
-    options.create(true);
-    if truncate {
-        options.write(true).truncate(true);
-    } else {
-        options.append(true);
-    }
-    #[cfg(unix)]
-    std::os::unix::fs::OpenOptionsExt::mode(&mut options, 0o600);
-    options.open(path)
 }
 
 /// Creates `dir` and its parents, 0700 where created.

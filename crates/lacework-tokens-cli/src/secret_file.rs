@@ -1,32 +1,55 @@
-//! A file a new secret is written to (`rotate --output-file`): created 0600, and never an
-//! existing file without `--force`. It is opened before anything is sent, so a refusal costs no
-//! token.
+//! A file a new secret is written to (`rotate --output-file`): 0600, and never an existing file
+//! without `--force`. It is prepared before anything is sent, so that a refusal (the file exists,
+//! the directory cannot be written) costs no token; the secret is written to a temporary file
+//! beside it and moved into place only once it is whole, so a failed rotation leaves an existing
+//! file (the current secret, with `--force`) as it was.
+
+use std::io::Write;
+use std::path::{Path, PathBuf};
+
+use tempfile::NamedTempFile;
 
 use crate::error::CliError;
 
-/// Opens `path` for a secret: created 0600, and never an existing file without `force`.
-pub fn open(path: &std::path::Path, force: bool) -> Result<std::fs::File, CliError> {
-    let mut options = std::fs::OpenOptions::new();
-    options.write(true);
-    if force {
-        options.create(true).truncate(true);
-    } else {
-        options.create_new(true);
+/// A secret file in the making.
+pub struct SecretFile {
+    /// Created 0600 by `tempfile`, in the target's directory.
+    temporary: NamedTempFile,
+    path: PathBuf,
+    force: bool,
+}
+
+/// Prepares `path` for a secret: refused if it exists, unless `force`.
+pub fn open(path: &Path, force: bool) -> Result<SecretFile, CliError> {
+    if !force && path.symlink_metadata().is_ok() {
+        return Err(exists(path));
     }
-    #[cfg(unix)]
-    std::os::unix::fs::OpenOptionsExt::mode(&mut options, 0o600);
-    let file = options.open(path).map_err(|e| {
-        if e.kind() == std::io::ErrorKind::AlreadyExists {
-            CliError::Usage(format!("{} exists: add --force to replace it", path.display()))
+    let dir = path.parent().filter(|dir| !dir.as_os_str().is_empty()).unwrap_or(Path::new("."));
+    let temporary = NamedTempFile::new_in(dir)
+        .map_err(|e| CliError::Usage(format!("cannot write {}: {e}", path.display())))?;
+    Ok(SecretFile { temporary, path: path.to_owned(), force })
+}
+
+fn exists(path: &Path) -> CliError {
+    CliError::Usage(format!("{} exists: add --force to replace it", path.display()))
+}
+
+impl SecretFile {
+    /// Where the secret goes.
+    pub fn path(&self) -> &Path {
+        &self.path
+    }
+
+    /// Writes `secret` and a newline, on disk, then moves the file into place (over an existing
+    /// one only with `--force`).
+    pub fn write(mut self, secret: &str) -> std::io::Result<()> {
+        writeln!(self.temporary, "{secret}")?;
+        self.temporary.as_file().sync_all()?;
+        let placed = if self.force {
+            self.temporary.persist(&self.path)
         } else {
-            CliError::Usage(format!("cannot write {}: {e}", path.display()))
-        }
-    })?;
-    #[cfg(unix)]
-    {
-        use std::os::unix::fs::PermissionsExt;
-        file.set_permissions(std::fs::Permissions::from_mode(0o600))
-            .map_err(|e| CliError::Usage(format!("cannot make {} private: {e}", path.display())))?;
+            self.temporary.persist_noclobber(&self.path)
+        };
+        placed.map(drop).map_err(|e| e.error)
     }
-    Ok(file)
 }

@@ -112,7 +112,23 @@ fn the_output_file_is_private_and_never_overwritten_without_force() {
     assert!(world.sandbox.journal().is_empty(), "refused before any request");
     assert_eq!(std::fs::read_to_string(&file).unwrap().trim_end(), value, "left as it was");
 
-    world.lwtokens(&["agent", "rotate", "alias:prod-linux-fleet", "--output-file", path, "--force"]).ok();
+    // A rotation that fails leaves the file, and the secret in it, as it was, even with --force.
+    world.sandbox.inject(
+        FaultRule::new(Fault::Status { status: 500, retry_after: None })
+            .only(ops::CREATE_AGENT_ACCESS_TOKEN.id)
+            .times(10),
+    );
+    let args = ["agent", "rotate", "alias:prod-linux-fleet", "--output-file", path, "--force"];
+    world.lwtokens(&args).fails(1);
+    assert_eq!(std::fs::read_to_string(&file).unwrap().trim_end(), value, "kept after a failed rotation");
+    let leftovers = std::fs::read_dir(world.home.path()).unwrap().filter(|e| {
+        let name = e.as_ref().unwrap().file_name();
+        name.to_string_lossy().starts_with(".tmp")
+    });
+    assert_eq!(leftovers.count(), 0, "no temporary file left behind");
+    world.sandbox.clear_faults();
+
+    world.lwtokens(&args).ok();
     assert_ne!(std::fs::read_to_string(&file).unwrap().trim_end(), value, "replaced with --force");
 }
 

@@ -1,7 +1,5 @@
 //! `lwtokens access ...`: each API-access-token command, from its arguments to its printed result.
 
-use std::io::Write;
-
 use lacework_tokens::access_tokens::{AccessRotateError, Retire};
 use lacework_tokens::{Client, ExposeSecret};
 
@@ -60,8 +58,8 @@ pub async fn run(client: &Client, command: AccessCommand, context: &Context) -> 
 /// `access rotate`: the output file is opened before anything is sent; the new secret is
 /// printed or written exactly once.
 async fn rotate(client: &Client, args: RotateArgs, context: &Context) -> Result<(), CliError> {
-    let mut file = match &args.output_file {
-        Some(path) => Some((crate::secret_file::open(path, args.force)?, path)),
+    let file = match &args.output_file {
+        Some(path) => Some(crate::secret_file::open(path, args.force)?),
         None => None,
     };
     let tokens = client.access_tokens();
@@ -91,15 +89,14 @@ async fn rotate(client: &Client, args: RotateArgs, context: &Context) -> Result<
         Err(error) => return Err(CliError::Failed(error.to_string())),
     };
     let output = &context.output;
-    match (file.as_mut(), new.secret.as_ref()) {
-        (Some((file, path)), Some(secret)) => {
-            let written = writeln!(file, "{}", secret.expose_secret()).and_then(|()| file.sync_all());
-            if let Err(e) = written {
+    match (file, new.secret.as_ref()) {
+        (Some(file), Some(secret)) => {
+            let path = file.path().display().to_string();
+            if let Err(e) = file.write(secret.expose_secret()) {
                 // The secret exists nowhere else: print it rather than lose it.
                 output.print(&AccessTokenDetails(AccessTokenView::created(&new)))?;
                 return Err(CliError::Failed(format!(
-                    "the replacement was created (printed above) but {} could not be written: {e}",
-                    path.display()
+                    "the replacement was created (printed above) but {path} could not be written: {e}"
                 )));
             }
             output.print(&AccessTokenDetails(AccessTokenView::new(&new.token)))?;

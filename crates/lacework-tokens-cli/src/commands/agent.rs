@@ -1,7 +1,5 @@
 //! `lwtokens agent ...`: each agent-token command, from its arguments to its printed result.
 
-use std::io::Write;
-
 use lacework_tokens::agent_tokens::AgentRotateError;
 use lacework_tokens::budget::BudgetStop;
 use lacework_tokens::search::{Field, Filter};
@@ -191,8 +189,8 @@ fn selection(target: &BulkTarget) -> Result<Selection, CliError> {
 /// `agent rotate`: the output file is opened before anything is sent, so a file that exists (or
 /// cannot be written) costs no token; the new value is printed or written exactly once.
 async fn rotate(client: &Client, args: RotateArgs, context: &Context) -> Result<(), CliError> {
-    let mut file = match &args.output_file {
-        Some(path) => Some((crate::secret_file::open(path, args.force)?, path)),
+    let file = match &args.output_file {
+        Some(path) => Some(crate::secret_file::open(path, args.force)?),
         None => None,
     };
     let tokens = client.agent_tokens();
@@ -218,15 +216,14 @@ async fn rotate(client: &Client, args: RotateArgs, context: &Context) -> Result<
         Err(error) => return Err(CliError::Failed(error.to_string())),
     };
     let output = &context.output;
-    match file.as_mut() {
-        Some((file, path)) => {
-            let written = writeln!(file, "{}", new.token.expose_secret()).and_then(|()| file.sync_all());
-            if let Err(e) = written {
+    match file {
+        Some(file) => {
+            let path = file.path().display().to_string();
+            if let Err(e) = file.write(new.token.expose_secret()) {
                 // The value exists nowhere else: print it rather than lose it.
                 output.print(&details(&new, Reveal::Full))?;
                 return Err(CliError::Failed(format!(
-                    "the replacement was created (printed above) but {} could not be written: {e}",
-                    path.display()
+                    "the replacement was created (printed above) but {path} could not be written: {e}"
                 )));
             }
             output.print(&details(&new, Reveal::Hint))?;
