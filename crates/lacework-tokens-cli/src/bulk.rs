@@ -66,8 +66,6 @@ pub struct Progress {
     pub color: bool,
     /// Print the plan on stderr before the work (with `--json` it is in the report instead).
     pub plan: bool,
-    /// No progress at all (`--quiet`).
-    pub quiet: bool,
     /// Ask before changing anything (stdin and stderr are a terminal).
     pub confirm: bool,
 }
@@ -179,7 +177,7 @@ pub async fn run(
             return Err(CliError::Usage(why));
         }
         _ => {
-            if target.resume && !progress.quiet {
+            if target.resume && !target.quiet {
                 eprintln!("no unfinished journal at {}: starting the job", path.display());
             }
             (select(client, &selection.source).await?, Earlier::default())
@@ -357,7 +355,7 @@ const LINE_EVERY: Duration = Duration::from_secs(10);
 
 impl Shown {
     fn new(total: usize, requests: u64, progress: Progress, target: &BulkTarget) -> Shown {
-        let quiet = progress.quiet || target.quiet || target.dry_run;
+        let quiet = target.quiet || target.dry_run;
         let bar = progress_bar(total, Progress { visible: progress.visible && !quiet, ..progress });
         let now = Instant::now();
         Shown {

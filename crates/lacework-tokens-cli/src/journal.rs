@@ -101,18 +101,18 @@ pub struct Journal {
     path: PathBuf,
 }
 
-/// A hash of `parts` that is the same on every run and platform (FNV-1a, 64 bits): it names the
-/// default journal file and ties a journal to its selection. Not for secrecy: the file holds the
-/// values anyway.
+/// A hash of `parts` that is the same on every run and platform (the start of their SHA-256):
+/// it names the default journal file and ties a journal to its selection. Not for secrecy: the
+/// file holds the values anyway.
 pub fn stable_hash(parts: &[&str]) -> String {
-    let mut hash: u64 = 0xcbf2_9ce4_8422_2325;
+    use sha2::{Digest, Sha256};
+    let mut hasher = Sha256::new();
     for part in parts {
-        for byte in part.bytes().chain([0xff]) {
-            hash ^= u64::from(byte);
-            hash = hash.wrapping_mul(0x0100_0000_01b3);
-        }
+        // A separator no text holds, so that ("ab", "") and ("a", "b") differ.
+        hasher.update(part.as_bytes());
+        hasher.update([0xff]);
     }
-    format!("{hash:016x}")
+    hasher.finalize()[..8].iter().map(|byte| format!("{byte:02x}")).collect()
 }
 
 /// The default journal of a job: `jobs/<job>-<hash>.jsonl` in the platform's state directory

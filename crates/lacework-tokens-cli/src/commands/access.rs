@@ -4,7 +4,7 @@ use lacework_tokens::access_tokens::{AccessRotateError, Retire};
 use lacework_tokens::{Client, ExposeSecret};
 
 use super::Context;
-use super::resolve::{ResolvedAccess, resolve_access};
+use super::resolve::resolve_access;
 use crate::args::{AccessCommand, AccessRotateArgs as RotateArgs};
 use crate::error::CliError;
 use crate::render::{AccessTokenDetails, AccessTokenList, AccessTokenView, Deleted};
@@ -17,11 +17,7 @@ pub async fn run(client: &Client, command: AccessCommand, context: &Context) -> 
         AccessCommand::List => output
             .print_listing(&AccessTokenList(tokens.list().await?.iter().map(AccessTokenView::new).collect())),
         AccessCommand::Show { id } => {
-            // Found by name, the token is already here: fetching it again would cost a request.
-            let token = match resolve_access(client, &id).await? {
-                ResolvedAccess::Token(token) => *token,
-                ResolvedAccess::Id(id) => tokens.get(&id).await?,
-            };
+            let token = resolve_access(client, &id).await?.fetch(client).await?;
             output.print(&AccessTokenDetails(AccessTokenView::new(&token)))
         }
         AccessCommand::Create(args) => {
@@ -63,10 +59,7 @@ async fn rotate(client: &Client, args: RotateArgs, context: &Context) -> Result<
         None => None,
     };
     let tokens = client.access_tokens();
-    let old = match resolve_access(client, &args.id).await? {
-        ResolvedAccess::Token(token) => *token,
-        ResolvedAccess::Id(id) => tokens.get(&id).await?,
-    };
+    let old = resolve_access(client, &args.id).await?.fetch(client).await?;
     let retire = match (args.deactivate_old, args.delete_old) {
         (true, _) => Retire::Deactivate,
         (_, true) => Retire::Delete,

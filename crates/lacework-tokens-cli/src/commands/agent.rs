@@ -28,10 +28,7 @@ pub async fn run(
             output.print_listing(&AgentTokenList::new(&tokens.list().await?, reveal))
         }
         AgentCommand::Show { token } => {
-            let token = match resolve(client, &token).await? {
-                Resolved::Token(token) => *token,
-                Resolved::Id(id) => tokens.get(id).await?,
-            };
+            let token = resolve(client, &token).await?.fetch(client).await?;
             output.print(&details(&token, Reveal::Full))
         }
         AgentCommand::Create(args) => {
@@ -194,10 +191,7 @@ async fn rotate(client: &Client, args: RotateArgs, context: &Context) -> Result<
         None => None,
     };
     let tokens = client.agent_tokens();
-    let old = match resolve(client, &args.token).await? {
-        Resolved::Token(token) => *token,
-        Resolved::Id(id) => tokens.get(id).await?,
-    };
+    let old = resolve(client, &args.token).await?.fetch(client).await?;
     let mut rotate = tokens.rotate(old).disable_old(args.disable_old);
     if let Some(alias) = args.alias {
         rotate = rotate.alias(alias);

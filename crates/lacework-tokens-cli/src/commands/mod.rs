@@ -41,7 +41,6 @@ pub async fn run(cli: Cli, terminal: Terminal) -> Result<(), CliError> {
             visible: terminal.stderr_is_terminal && cli.output.verbose == 0,
             color: terminal.color_stderr,
             plan: format == Format::Table,
-            quiet: false,
             confirm: terminal.stderr_is_terminal && std::io::IsTerminal::is_terminal(&std::io::stdin()),
         },
     };

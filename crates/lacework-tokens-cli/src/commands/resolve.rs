@@ -17,6 +17,14 @@ pub enum Resolved {
 }
 
 impl Resolved {
+    /// The whole token: the one found, or fetched by its id.
+    pub async fn fetch(self, client: &Client) -> Result<AgentToken, CliError> {
+        Ok(match self {
+            Resolved::Token(token) => *token,
+            Resolved::Id(id) => client.agent_tokens().get(id).await?,
+        })
+    }
+
     /// The token's id.
     pub fn id(&self) -> AgentTokenId {
         match self {
@@ -47,6 +55,15 @@ pub enum ResolvedAccess {
 }
 
 impl ResolvedAccess {
+    /// The whole token: the one found by its name (fetching it again would cost a request), or
+    /// fetched by its id.
+    pub async fn fetch(self, client: &Client) -> Result<AccessToken, CliError> {
+        Ok(match self {
+            ResolvedAccess::Token(token) => *token,
+            ResolvedAccess::Id(id) => client.access_tokens().get(&id).await?,
+        })
+    }
+
     /// The token's id.
     pub fn id(&self) -> &AccessTokenId {
         match self {
