@@ -18,7 +18,7 @@ use lacework_tokens::{AgentToken, AgentTokenId, Client, Error};
 use serde::Serialize;
 
 use crate::args::{BulkTarget, ConnectionArgs, TokenRef};
-use crate::commands::resolve::{Resolved, resolve};
+use crate::commands::resolve::{Resolved, resolve_all};
 use crate::connect::Identity;
 use crate::error::CliError;
 use crate::journal::{self, Earlier, Entry, Header, Journal, Selected, stable_hash};
@@ -312,8 +312,8 @@ async fn select(client: &Client, source: &Source) -> Result<Vec<Selected>, CliEr
         }
         Source::Listed(refs) => {
             let mut seen = std::collections::HashSet::new();
-            for token in refs {
-                let one = match resolve(client, token).await? {
+            for resolved in resolve_all(client, refs).await? {
+                let one = match resolved {
                     Resolved::Token(token) => from(&token),
                     Resolved::Id(id) => {
                         Selected { id: id.expose_secret().to_owned(), alias: String::new(), enabled: None }

@@ -180,6 +180,35 @@ fn a_job_selected_by_a_relative_time_resumes_on_a_later_run() {
 }
 
 #[test]
+fn aliases_listed_on_stdin_cost_one_search_between_them() {
+    let world = World::start();
+    let list = "alias:ci-legacy\nalias:ci-runners\nalias:staging\n";
+    world.sandbox.clear_journal();
+    let mut child = Command::new(LWTOKENS)
+        .args(["--base-url", world.sandbox.base_url(), "--api-key", world.sandbox.key_id()])
+        .args(["agent", "disable", "--stdin", "--dry-run"])
+        .env_clear()
+        .env("HOME", world.home.path())
+        .env("LW_API_SECRET", world.sandbox.secret())
+        .stdin(Stdio::piped())
+        .stdout(Stdio::piped())
+        .stderr(Stdio::piped())
+        .spawn()
+        .unwrap();
+    child.stdin.take().unwrap().write_all(list.as_bytes()).unwrap();
+    let output = child.wait_with_output().unwrap();
+    assert!(output.status.success(), "{}", String::from_utf8_lossy(&output.stderr));
+    assert!(String::from_utf8_lossy(&output.stdout).contains("of 3 agent tokens"), "all three found");
+    let searches = world
+        .sandbox
+        .journal()
+        .iter()
+        .filter(|e| e.operation == Some(ops::SEARCH_AGENT_ACCESS_TOKENS.id))
+        .count();
+    assert_eq!(searches, 1, "one search for three aliases");
+}
+
+#[test]
 fn a_list_on_stdin_is_a_selection() {
     let world = World::start();
     let legacy = world.agent_token("ci-legacy");

@@ -34,6 +34,31 @@ impl Resolved {
     }
 }
 
+/// Resolves each of `tokens`, in order, with as few searches as it takes: every `alias:` in one
+/// search (`in`), each shortened value in its own (a prefix has no `in`), values in none.
+pub async fn resolve_all(client: &Client, tokens: &[TokenRef]) -> Result<Vec<Resolved>, CliError> {
+    let aliases: Vec<&str> = tokens
+        .iter()
+        .filter_map(|token| match token {
+            TokenRef::Alias(alias) => Some(alias.as_str()),
+            _ => None,
+        })
+        .collect();
+    let by_alias =
+        if aliases.is_empty() { Vec::new() } else { search(client, Field::Alias.is_in(aliases)).await? };
+    let mut resolved = Vec::with_capacity(tokens.len());
+    for token in tokens {
+        resolved.push(match token {
+            TokenRef::Alias(alias) => the_one(
+                by_alias.iter().filter(|t| t.alias == *alias).cloned().collect(),
+                &format!("the alias {alias:?}"),
+            )?,
+            other => resolve(client, other).await?,
+        });
+    }
+    Ok(resolved)
+}
+
 /// Resolves `token`.
 pub async fn resolve(client: &Client, token: &TokenRef) -> Result<Resolved, CliError> {
     let (filter, named) = match token {
