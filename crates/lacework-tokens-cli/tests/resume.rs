@@ -102,6 +102,19 @@ fn twenty_jobs_killed_at_random_moments_finish_on_resume_without_repeats() {
             &args.iter().map(String::as_str).collect::<Vec<_>>(),
         );
         assert_eq!(resumed.code, 0, "run {run}: {resumed:?}");
+        if before >= 1 {
+            // The journal, not a new search, says what is left.
+            let searches = world
+                .sandbox
+                .journal()
+                .iter()
+                .filter(|e| e.operation == Some(ops::SEARCH_AGENT_ACCESS_TOKENS.id))
+                .count();
+            assert_eq!(searches, 1, "run {run}: the resumed run searched again");
+        }
+        if before >= 2 {
+            assert!(resumed.stdout.contains("by an earlier run"), "run {run}: {}", resumed.stdout);
+        }
         let tokens = world.block_on(world.client.agent_tokens().list()).unwrap();
         let mine: Vec<_> = tokens.iter().filter(|t| t.alias.starts_with(&prefix)).collect();
         assert_eq!(mine.len(), 2_000);
@@ -229,7 +242,9 @@ fn a_list_on_stdin_is_a_selection() {
     let output = child.wait_with_output().unwrap();
     assert!(output.status.success(), "{}", String::from_utf8_lossy(&output.stderr));
     let report: serde_json::Value = serde_json::from_slice(&output.stdout).unwrap();
-    support::schemas::check(&["agent", "disable", "--json"], &String::from_utf8_lossy(&output.stdout));
+    let valid_as =
+        support::schemas::check(&["agent", "disable", "--json"], &String::from_utf8_lossy(&output.stdout));
+    assert_eq!(valid_as.as_deref(), Some("bulk-report"));
     assert_eq!(report["summary"]["matched"], 2, "each token once: {report}");
     assert_eq!(report["selection"], "3 tokens listed on stdin");
     let stdout = String::from_utf8(output.stdout).unwrap();
@@ -272,9 +287,12 @@ fn ctrl_c_prints_the_partial_report_and_resume_finishes() {
     assert!(stderr.contains("error: interrupted: "), "{stderr}");
     assert!(stderr.contains("run the same command with --resume"), "{stderr}");
     let report: serde_json::Value = serde_json::from_slice(&output.stdout).expect("the partial report");
-    support::schemas::check(&["agent", "disable", "--json"], &String::from_utf8_lossy(&output.stdout));
+    let valid_as =
+        support::schemas::check(&["agent", "disable", "--json"], &String::from_utf8_lossy(&output.stdout));
+    assert_eq!(valid_as.as_deref(), Some("bulk-report"));
     let skipped = report["summary"]["skipped"].as_u64().unwrap();
     assert!(skipped > 0, "work was left: {}", report["summary"]);
+    let changed_before = report["summary"]["changed"].as_u64().unwrap();
 
     args.push("--resume".into());
     let resumed = support::run_in(
@@ -284,6 +302,12 @@ fn ctrl_c_prints_the_partial_report_and_resume_finishes() {
     );
     let report = resumed.json();
     assert_eq!(report["summary"]["changed"].as_u64(), Some(skipped), "the rest, and only the rest");
+    let done_earlier = report["summary"]["done_earlier"].as_u64().unwrap_or(0);
+    assert!(
+        done_earlier >= changed_before.max(1),
+        "the journal's tokens are done earlier: {}",
+        report["summary"]
+    );
     let tokens = world.block_on(world.client.agent_tokens().list()).unwrap();
     assert!(tokens.iter().filter(|t| t.alias.starts_with("sig-")).all(|t| !t.enabled));
     let counts = updates(&world);

@@ -24,6 +24,8 @@ pub struct Run {
     pub stdout: String,
     /// stderr.
     pub stderr: String,
+    /// The published output stdout was validated as, when it was JSON ([`schemas::check`]).
+    pub schema: Option<String>,
 }
 
 impl Run {
@@ -58,13 +60,13 @@ pub fn run_in(home: &Path, env: &[(&str, &str)], args: &[&str]) -> Run {
         .envs(env.iter().copied())
         .output()
         .expect("the binary runs");
-    let run = Run {
+    let stdout = String::from_utf8(output.stdout).expect("stdout is UTF-8");
+    Run {
         code: output.status.code().expect("exited, not killed"),
-        stdout: String::from_utf8(output.stdout).expect("stdout is UTF-8"),
+        schema: schemas::check(args, &stdout),
+        stdout,
         stderr: String::from_utf8(output.stderr).expect("stderr is UTF-8"),
-    };
-    schemas::check(args, &run.stdout);
-    run
+    }
 }
 
 /// A sandbox with demo data, a facade client of it for setting up and checking, and a HOME

@@ -6,17 +6,13 @@
 //! not break the scripts that validate with them. Here they are closed
 //! (`additionalProperties: false`): a member the schema does not name fails the test.
 
-use std::collections::BTreeSet;
 use std::path::Path;
 use std::process::Command;
-use std::sync::{Mutex, OnceLock};
+use std::sync::OnceLock;
 
 use serde_json::Value;
 
 use super::LWTOKENS;
-
-/// The outputs validated so far in this test process, by name.
-static VALIDATED: Mutex<BTreeSet<String>> = Mutex::new(BTreeSet::new());
 
 /// The outputs `lwtokens schema` lists: each name with the commands that print it.
 pub fn outputs() -> &'static [(String, Vec<String>)] {
@@ -35,11 +31,6 @@ pub fn outputs() -> &'static [(String, Vec<String>)] {
     })
 }
 
-/// The outputs validated so far in this test process.
-pub fn validated() -> BTreeSet<String> {
-    VALIDATED.lock().unwrap().clone()
-}
-
 /// The published schema of the output `name`.
 pub fn published(name: &str) -> Value {
     let path = Path::new(env!("CARGO_MANIFEST_DIR")).join(format!("docs/schemas/{name}.json"));
@@ -47,9 +38,10 @@ pub fn published(name: &str) -> Value {
     serde_json::from_str(&text).unwrap()
 }
 
-/// Validates what a run of `lwtokens args` printed on stdout, when it printed JSON or JSON Lines.
-pub fn check(args: &[&str], stdout: &str) {
-    let Some(document) = document(args, stdout) else { return };
+/// Validates what a run of `lwtokens args` printed on stdout, when it printed JSON or JSON Lines;
+/// returns the name of the output it is valid as.
+pub fn check(args: &[&str], stdout: &str) -> Option<String> {
+    let document = document(args, stdout)?;
     let command = command(args).unwrap_or_else(|| panic!("no command in {args:?}"));
     let candidates: Vec<&str> = outputs()
         .iter()
@@ -61,8 +53,7 @@ pub fn check(args: &[&str], stdout: &str) {
     for name in &candidates {
         let errors = violations(name, &document);
         if errors.is_empty() {
-            VALIDATED.lock().unwrap().insert((*name).to_owned());
-            return;
+            return Some((*name).to_owned());
         }
         problems.push(format!("{name}: {}", errors.join("; ")));
     }
