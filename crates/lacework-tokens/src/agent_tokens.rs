@@ -256,7 +256,7 @@ impl<'c> SearchBuilder<'c> {
             returns: self.returns.iter().map(|f| f.wire()).collect(),
             time_filter: match (self.start, self.end) {
                 (None, None) => None,
-                (start, end) => Some(time_filter(start, end)?),
+                (start, end) => Some(time_filter(start, end)),
             },
         })
     }

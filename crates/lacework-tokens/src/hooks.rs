@@ -47,14 +47,14 @@ impl FacadeHooks {
         Some(FacadeHooks { transport, credential: Credential::KeySecret(value) })
     }
 
-    /// The credential header for the next request, once the budget lets it go.
+    /// The credential header for the next request, once the budget lets it go. The bearer is
+    /// taken after the wait, which can be long: one taken before could expire during it.
     async fn admit(&self, operation_id: &'static str) -> Result<(HeaderName, HeaderValue), Error> {
-        let credential = match &self.credential {
+        self.transport.admit(operation_id).await?;
+        Ok(match &self.credential {
             Credential::Bearer(auth) => (header::AUTHORIZATION, auth.header().await?),
             Credential::KeySecret(value) => (HeaderName::from_static("x-lw-uaks"), value.clone()),
-        };
-        self.transport.admit(operation_id).await?;
-        Ok(credential)
+        })
     }
 }
 

@@ -144,8 +144,9 @@ async fn fetch<P: Page>(client: &Client, url: &str) -> Result<P, Error> {
     let mut request = inner.transport.http.get(url).build().map_err(Error::transport)?;
     request.headers_mut().insert(header::ACCEPT, HeaderValue::from_static("application/json"));
     let (outcome, context) = call::scoped(async {
-        let bearer = inner.auth.header().await?;
+        // The bearer after the budget's wait, which it could outlive (see `FacadeHooks::admit`).
         inner.transport.admit(NEXT_PAGE).await?;
+        let bearer = inner.auth.header().await?;
         request.headers_mut().insert(header::AUTHORIZATION, bearer);
         inner.transport.send(request, NEXT_PAGE, Some(&inner.auth)).await.map_err(Error::transport)
     })

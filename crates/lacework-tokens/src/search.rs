@@ -72,11 +72,26 @@ impl From<bool> for Operand {
 }
 
 /// One condition of a search; every filter of a search must hold.
-#[derive(Clone, Debug, PartialEq)]
+#[derive(Clone, PartialEq)]
 pub struct Filter {
     pub(crate) field: Field,
     pub(crate) op: Op,
     pub(crate) operands: Vec<Operand>,
+}
+
+/// Operands on [`Field::Token`] are token values, or their start: secrets, hidden like
+/// [`AgentTokenId`](crate::AgentTokenId)'s.
+impl std::fmt::Debug for Filter {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        let mut debug = f.debug_struct("Filter");
+        debug.field("field", &self.field).field("op", &self.op);
+        if self.field == Field::Token {
+            debug.field("operands", &"[REDACTED]");
+        } else {
+            debug.field("operands", &self.operands);
+        }
+        debug.finish()
+    }
 }
 
 macro_rules! one_operand {
@@ -149,6 +164,13 @@ impl Filter {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn token_operands_are_hidden_in_debug_and_others_shown() {
+        let shown = format!("{:?}", Field::Token.eq("47d102752b57caa18b9f00aa"));
+        assert!(!shown.contains("47d10275") && shown.contains("[REDACTED]"), "{shown}");
+        assert!(format!("{:?}", Field::Alias.eq("ci-runners")).contains("ci-runners"));
+    }
 
     #[test]
     fn operands_are_checked_before_sending() {

@@ -90,10 +90,7 @@ impl Filter {
 }
 
 /// A creation-time window for [`SearchBuilder::time_range`](crate::agent_tokens::SearchBuilder::time_range).
-pub(crate) fn time_filter(
-    start: Option<DateTime<Utc>>,
-    end: Option<DateTime<Utc>>,
-) -> Result<TimeFilter, Error> {
-    // A window that ends before it starts is allowed by the spec; it matches nothing.
-    Ok(TimeFilter { start_time: start, end_time: end })
+/// A window that ends before it starts is allowed by the spec; it matches nothing.
+pub(crate) fn time_filter(start: Option<DateTime<Utc>>, end: Option<DateTime<Utc>>) -> TimeFilter {
+    TimeFilter { start_time: start, end_time: end }
 }
