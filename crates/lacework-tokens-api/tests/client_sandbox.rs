@@ -8,11 +8,11 @@ use std::pin::Pin;
 use std::sync::{Arc, Mutex};
 
 use lacework_tokens_api::hooks::{BoxFuture, PrepareError};
-use lacework_tokens_api::ops;
 use lacework_tokens_api::{
     Client, ClientAccessTokensExt, ClientAgentAccessTokensExt, ClientAuthExt, Error, Hooks, RequestHooks,
     ResponseValue, types,
 };
+use lacework_tokens_api::{operations, ops};
 use lacework_tokens_sandbox::{Fault, FaultRule, Sandbox, SandboxConfig};
 use serde_json::json;
 
@@ -32,7 +32,7 @@ impl RequestHooks for Credentials {
         operation_id: &'static str,
     ) -> BoxFuture<'a, Result<(), PrepareError>> {
         let header = match operation_id {
-            "create_api_token" => ("x-lw-uaks", self.secret.lock().unwrap().clone()),
+            name if name == ops::CREATE_API_TOKEN.name => ("x-lw-uaks", self.secret.lock().unwrap().clone()),
             _ => ("authorization", format!("Bearer {}", self.bearer.lock().unwrap())),
         };
         Box::pin(async move {
@@ -53,8 +53,8 @@ impl RequestHooks for Credentials {
             let (status, headers) = (response.status(), response.headers().clone());
             let bytes = response.bytes().await?;
             let body: serde_json::Value = serde_json::from_slice(&bytes).expect("the sandbox answers JSON");
-            let operation = spec_operation_id(operation_id);
-            lacework_tokens_contract::check_response(&operation, status.as_u16(), &body)
+            let operation = operations::by_name(operation_id).expect("an operation of the spec").id;
+            lacework_tokens_contract::check_response(operation, status.as_u16(), &body)
                 .unwrap_or_else(|e| panic!("{e}"));
             *self.checked.lock().unwrap() += 1;
             let mut rebuilt = http::Response::new(bytes);
@@ -63,21 +63,6 @@ impl RequestHooks for Credentials {
             Ok(reqwest::Response::from(rebuilt))
         })
     }
-}
-
-/// The spec's operationId for progenitor's snake-case name of it.
-fn spec_operation_id(snake: &str) -> String {
-    let ids = lacework_tokens_contract::operation_ids();
-    ids.into_iter()
-        .find(|id| {
-            id.chars()
-                .flat_map(|c| [c.is_uppercase().then_some('_'), Some(c.to_ascii_lowercase())])
-                .flatten()
-                .collect::<String>()
-                == snake
-        })
-        .unwrap_or_else(|| panic!("no operation `{snake}` in the spec"))
-        .to_owned()
 }
 
 /// The status a call ended with; errors must be the spec's `Error`, with a message.

@@ -47,19 +47,6 @@ async fn a_401_refreshes_once_and_repeats_once() {
     assert_eq!(statuses.iter().filter(|s| **s == Some(200)).count(), 65);
 }
 
-/// A create is not repeated after a 401 (a gateway may have forwarded it before refusing; see
-/// `RetryPolicy`): the call fails, and the fresh bearer serves the next one.
-#[tokio::test]
-async fn a_create_is_not_repeated_after_a_401_but_the_next_one_succeeds() {
-    let world = World::start().await;
-    world.client.agent_tokens().list().await.unwrap();
-    world.sandbox.expire_bearers();
-    let refused = world.client.agent_tokens().create("after-401").send().await.unwrap_err();
-    assert!(matches!(refused, Error::Unauthorized { .. }), "{refused:?}");
-    world.client.agent_tokens().create("after-401").send().await.unwrap();
-    assert_eq!(world.sandbox.effects(ops::CREATE_AGENT_ACCESS_TOKEN.id), 1);
-}
-
 #[tokio::test]
 async fn a_callers_bearer_is_used_as_is_and_a_401_says_so() {
     let world = World::start().await;
