@@ -17,12 +17,21 @@ use change_report::{Level, Version};
 
 const BASE: &str = include_str!("fixtures/changes/base.yaml");
 
-/// The report for the base spec with `from` replaced by `to` (once; `from` must be there).
-fn report_for(from: &str, to: &str) -> change_report::Report {
+/// The base spec with `from` replaced by `to` (once; `from` must be there).
+fn edited(from: &str, to: &str) -> String {
     assert!(BASE.contains(from), "the base fixture has no {from:?}");
-    let edited = BASE.replacen(from, to, 1);
+    BASE.replacen(from, to, 1)
+}
+
+/// The report for going from spec `old` to spec `new`.
+fn report(old: &str, new: &str) -> change_report::Report {
     let surface = |spec: &str| codegen::generate(spec).unwrap_or_else(|e| panic!("{e}")).surface;
-    change_report::compare(&surface(BASE), &surface(&edited))
+    change_report::compare(&surface(old), &surface(new))
+}
+
+/// The report for the base spec with `from` replaced by `to`.
+fn report_for(from: &str, to: &str) -> change_report::Report {
+    report(BASE, &edited(from, to))
 }
 
 /// Asserts the report holds a change of `level` on `item` whose text mentions `says`.
@@ -173,16 +182,24 @@ fn a_new_optional_parameter_is_additive_and_a_new_required_one_breaking() {
         "operation listThings query limit",
         "optional member made required",
     );
+    let new_required = report_for(
+        "          schema: {type: integer, format: int32}\n",
+        "          schema: {type: integer, format: int32}\n        - {name: owner, in: query, required: true, schema: {type: string}}\n",
+    );
+    assert_change(&new_required, Level::Breaking, "operation listThings query owner", "new required member");
 }
 
 #[test]
 fn a_new_error_status_is_additive_and_a_removed_one_breaking() {
-    let added = report_for(
+    let with_5xx = edited(
         "              schema: {$ref: \"#/components/schemas/Thing\"}\n        \"4XX\":\n          $ref: \"#/components/responses/Problem\"\ncomponents:",
         "              schema: {$ref: \"#/components/schemas/Thing\"}\n        \"4XX\":\n          $ref: \"#/components/responses/Problem\"\n        \"5XX\":\n          $ref: \"#/components/responses/Problem\"\ncomponents:",
     );
+    let added = report(BASE, &with_5xx);
     assert_change(&added, Level::Additive, "operation getThing response 5XX", "new response (Problem)");
     assert_eq!(added.level(), Some(Level::Additive));
+    let removed = report(&with_5xx, BASE);
+    assert_change(&removed, Level::Breaking, "operation getThing response 5XX", "response removed");
 }
 
 #[test]
