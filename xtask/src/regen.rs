@@ -49,9 +49,7 @@ pub fn regen() -> Result<(), String> {
     println!("\nchanges to the API since the last commit:");
     print!("{}", change_report::compare(&committed, &after[1]));
 
-    let record = Record::find(&root)?;
-    let version = crate_version(&root)?;
-    let report = change_report::compare(&record.surface, &after[1]);
+    let (record, version, report) = since_record(&root, &after[1])?;
     println!(
         "\nchanges to the API since {} (the surface recorded in {}):",
         record.version,
@@ -78,14 +76,12 @@ pub fn record() -> Result<(), String> {
     let root = workspace_root();
     check_files(&root)?;
     let surface = read(&root.join(API_DIR).join(SURFACE))?;
-    let record = Record::find(&root)?;
-    let version = crate_version(&root)?;
+    let (record, version, report) = since_record(&root, &surface)?;
     if version == record.version {
         return Err(format!(
             "the recorded surface is already {version}'s: only a version bump (at a release) updates it"
         ));
     }
-    let report = change_report::compare(&record.surface, &surface);
     if !record.version.allows(version, report.level()) {
         return Err(too_small(record.version, version, &report));
     }
@@ -95,6 +91,14 @@ pub fn record() -> Result<(), String> {
         record.version
     );
     Ok(())
+}
+
+/// The recorded surface, the crate's version, and the changes from that record to `surface`.
+fn since_record(root: &Path, surface: &str) -> Result<(Record, Version, change_report::Report), String> {
+    let record = Record::find(root)?;
+    let version = crate_version(root)?;
+    let report = change_report::compare(&record.surface, surface);
+    Ok((record, version, report))
 }
 
 fn too_small(recorded: Version, version: Version, report: &change_report::Report) -> String {
@@ -119,9 +123,7 @@ pub fn check() -> Result<(), String> {
     let root = workspace_root();
     check_files(&root)?;
     let surface = read(&root.join(API_DIR).join(SURFACE))?;
-    let record = Record::find(&root)?;
-    let version = crate_version(&root)?;
-    let report = change_report::compare(&record.surface, &surface);
+    let (record, version, report) = since_record(&root, &surface)?;
     if !record.version.allows(version, report.level()) {
         return Err(too_small(record.version, version, &report));
     }
