@@ -75,7 +75,7 @@ mod tests {
             "data",
             "paging",
             "urls",
-            crate::operation::NEXT_PAGE,
+            "nextPage",
             "rows",
             "totalRows",
             "accessToken",

@@ -337,11 +337,12 @@ impl Transport {
         };
         // The key exchange is specified as 201 Created; a 200 with the same body is as good
         // (the exchange creates nothing the caller could duplicate), so it is taken as such.
-        let status = if operation == "create_api_token" && status == StatusCode::OK {
-            StatusCode::CREATED
-        } else {
-            status
-        };
+        let status =
+            if operation == lacework_tokens_api::ops::CREATE_API_TOKEN.name && status == StatusCode::OK {
+                StatusCode::CREATED
+            } else {
+                status
+            };
         let mut rebuilt = http::Response::builder().status(status).version(version).url(url);
         if let Some(slot) = rebuilt.headers_mut() {
             *slot = headers;
