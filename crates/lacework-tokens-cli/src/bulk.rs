@@ -21,7 +21,7 @@ use crate::args::{BulkTarget, ConnectionArgs, TokenRef};
 use crate::commands::resolve::{Resolved, resolve_all};
 use crate::connect::Identity;
 use crate::error::CliError;
-use crate::journal::{self, Earlier, Entry, Header, Journal, Selected, stable_hash};
+use crate::journal::{self, Earlier, Entry, Header, Journal, Selected};
 use crate::render::{BulkReport, Outcome, Plan, duration, hint};
 
 /// Which way tokens are switched.
@@ -125,34 +125,22 @@ pub async fn run(
     target: &BulkTarget,
     progress: Progress,
 ) -> Result<BulkRun, CliError> {
-    let selection_hash = stable_hash(&[&selection.key]);
-    let mut expected = Header {
-        kind: "lwtokens-bulk-journal".into(),
-        version: 1,
-        job: switch.verb().into(),
-        base_url: client.base_url().into(),
-        sub_account: identity.sub_account.clone(),
-        key_id: identity.key_id.clone(),
-        selection: selection_hash.clone(),
-        selection_text: selection
-            .text
-            .clone()
-            .or_else(|| selection.alias_like.as_ref().map(|p| format!("alias like {p:?}")))
-            .unwrap_or_default(),
-        tokens: Vec::new(),
-    };
+    let selection_text = selection
+        .text
+        .clone()
+        .or_else(|| selection.alias_like.as_ref().map(|p| format!("alias like {p:?}")))
+        .unwrap_or_default();
+    let mut expected = Header::new(
+        switch.verb(),
+        client.base_url(),
+        identity.sub_account.clone(),
+        identity.key_id.clone(),
+        &selection.key,
+        selection_text,
+    );
     let path = match &target.journal {
         Some(path) => path.clone(),
-        None => {
-            let job_hash = stable_hash(&[
-                switch.verb(),
-                client.base_url(),
-                identity.sub_account.as_deref().unwrap_or(""),
-                identity.key_id.as_deref().unwrap_or(""),
-                &selection_hash,
-            ]);
-            journal::default_path(switch.verb(), &job_hash)?
-        }
+        None => expected.default_path()?,
     };
     let existing = if target.dry_run { None } else { journal::read(&path)? };
     let mut reopen = None;

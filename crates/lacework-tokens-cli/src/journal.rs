@@ -20,13 +20,15 @@ use crate::error::CliError;
 
 /// What a journal file says it is.
 const KIND: &str = "lwtokens-bulk-journal";
+/// The version of the format.
+const VERSION: u32 = 1;
 
 /// The first line: the job and everything a resume must agree with.
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
 pub struct Header {
     /// Always [`KIND`].
     pub kind: String,
-    /// The format's version.
+    /// Always [`VERSION`].
     pub version: u32,
     /// `enable` or `disable`.
     pub job: String,
@@ -42,6 +44,51 @@ pub struct Header {
     pub selection_text: String,
     /// The selected tokens, in the order they are done.
     pub tokens: Vec<Selected>,
+}
+
+impl Header {
+    /// The header of a `job` over the selection `selection_key` (what identifies it: hashed
+    /// here), against `base_url` as the sub-account and key given; its tokens come later.
+    pub fn new(
+        job: &str,
+        base_url: &str,
+        sub_account: Option<String>,
+        key_id: Option<String>,
+        selection_key: &str,
+        selection_text: String,
+    ) -> Header {
+        Header {
+            kind: KIND.into(),
+            version: VERSION,
+            job: job.into(),
+            base_url: base_url.into(),
+            sub_account,
+            key_id,
+            selection: stable_hash(&[selection_key]),
+            selection_text,
+            tokens: Vec::new(),
+        }
+    }
+
+    /// The default journal of this job: `jobs/<job>-<hash>.jsonl` in the platform's state
+    /// directory (the local data directory where there is none), the hash of everything a
+    /// resume must agree with but the tokens.
+    pub fn default_path(&self) -> Result<PathBuf, CliError> {
+        let hash = stable_hash(&[
+            &self.job,
+            &self.base_url,
+            self.sub_account.as_deref().unwrap_or(""),
+            self.key_id.as_deref().unwrap_or(""),
+            &self.selection,
+        ]);
+        let dirs = directories::ProjectDirs::from("", "", "lwtokens").ok_or_else(|| {
+            CliError::Usage(
+                "no home directory to keep the job's journal in: name one with --journal FILE".into(),
+            )
+        })?;
+        let base = dirs.state_dir().unwrap_or_else(|| dirs.data_local_dir());
+        Ok(base.join("jobs").join(format!("{}-{hash}.jsonl", self.job)))
+    }
 }
 
 /// One selected token.
@@ -104,7 +151,7 @@ pub struct Journal {
 /// A hash of `parts` that is the same on every run and platform (the start of their SHA-256):
 /// it names the default journal file and ties a journal to its selection. Not for secrecy: the
 /// file holds the values anyway.
-pub fn stable_hash(parts: &[&str]) -> String {
+fn stable_hash(parts: &[&str]) -> String {
     use sha2::{Digest, Sha256};
     let mut hasher = Sha256::new();
     for part in parts {
@@ -113,16 +160,6 @@ pub fn stable_hash(parts: &[&str]) -> String {
         hasher.update([0xff]);
     }
     hasher.finalize()[..8].iter().map(|byte| format!("{byte:02x}")).collect()
-}
-
-/// The default journal of a job: `jobs/<job>-<hash>.jsonl` in the platform's state directory
-/// (the local data directory where there is none).
-pub fn default_path(job: &str, hash: &str) -> Result<PathBuf, CliError> {
-    let dirs = directories::ProjectDirs::from("", "", "lwtokens").ok_or_else(|| {
-        CliError::Usage("no home directory to keep the job's journal in: name one with --journal FILE".into())
-    })?;
-    let base = dirs.state_dir().unwrap_or_else(|| dirs.data_local_dir());
-    Ok(base.join("jobs").join(format!("{job}-{hash}.jsonl")))
 }
 
 /// Reads the journal at `path`, if there is one: its header and what earlier runs did. A last
@@ -148,7 +185,7 @@ pub fn read(path: &Path) -> Result<Option<(Header, Earlier, u64)>, CliError> {
     };
     let header: Header =
         serde_json::from_slice(first).map_err(|_| not_a_journal("its first line is not a header"))?;
-    if header.kind != KIND || header.version != 1 {
+    if header.kind != KIND || header.version != VERSION {
         return Err(not_a_journal("its header is of another kind or version"));
     }
     let mut earlier = Earlier::default();
@@ -295,7 +332,7 @@ mod tests {
     fn header(selection: &str) -> Header {
         Header {
             kind: KIND.into(),
-            version: 1,
+            version: VERSION,
             job: "disable".into(),
             base_url: "http://127.0.0.1:1".into(),
             sub_account: None,
